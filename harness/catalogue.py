@@ -1,0 +1,128 @@
+"""The check catalogue: every rule the harness enforces, with a stable id, severity and source.
+
+Numbering: ``<FAMILY>-0NN`` are provider-neutral rules; each provider family owns a hundred block
+(1NN openai-responses, 2NN anthropic-messages, 3NN openai-chat, 4NN gemini, 5NN mistral-conversations,
+6NN cohere-v2, 7NN bedrock-*, 8NN agent-session, 9NN llama-stack-agents). Ids never change meaning;
+a retired rule keeps its number.
+
+Severity follows the source: a documented or SDK-enforced rule (MUST) is an error, behaviour real
+streams consistently show (SHOULD) is a warning, the rest is info.
+"""
+
+from __future__ import annotations
+
+from harness.findings import CheckSpec, Severity, register
+
+E, W, I = Severity.error, Severity.warning, Severity.info
+OAI = ("openai-responses",)
+ANT = ("anthropic-messages",)
+SPEC_OA = "specs/openai-anthropic.md"
+WHATWG = "WHATWG HTML, 9.2 Server-sent events: event stream interpretation"
+
+register(
+    # --- framing -------------------------------------------------------------------------------
+    CheckSpec("WIRE-001", E, "Every SSE line is valid UTF-8.", WHATWG),
+    CheckSpec("WIRE-002", E, "A frame stays within the size limit.", "harness limit (--max-frame-bytes)"),
+    CheckSpec("WIRE-003", E, "The stream does not end inside an event (the last event has its blank line).", WHATWG),
+    CheckSpec("WIRE-004", E, "Every data payload of a JSON protocol parses as JSON.", f"{SPEC_OA} 0.1"),
+    CheckSpec("WIRE-005", I, "SSE fields the WHATWG rules ignore (unknown name, bad retry, id with NUL).", WHATWG),
+    CheckSpec("WIRE-006", E, "A streaming exchange has a non-empty response body.", "DESIGN.md flow"),
+    CheckSpec("WIRE-007", W, "The content type names the framing the body actually uses.", f"{SPEC_OA} 0.1"),
+    CheckSpec("WIRE-008", E, "A JSON payload is an object (not an array, string or number).", f"{SPEC_OA} 0.1"),
+    # --- cassette loading --------------------------------------------------------------------------
+    CheckSpec("CASSETTE-001", E, "The cassette is readable YAML (or a readable raw stream file).", "vcrpy cassette format"),
+    CheckSpec("CASSETTE-002", E, "No YAML tag other than the safe core schema and !!binary.", "yaml.SafeLoader"),
+    CheckSpec("CASSETTE-003", E, "File and decoded body sizes stay within the loader's limits.", "harness limit"),
+    CheckSpec("CASSETTE-004", E, "YAML alias use stays within the limit (no alias bombs).", "harness limit"),
+    CheckSpec("CASSETTE-005", E, "Every interaction has a request and a response with a body.", "vcrpy cassette format"),
+    CheckSpec("CASSETTE-006", E, "No credential (API key, bearer token, cookie, signed URL) is stored in a cassette.", "DEVELOPERS.md standards"),
+    CheckSpec("CASSETTE-007", E, "A body marked gzip decompresses.", "RFC 9110 8.4.1"),
+    CheckSpec("CASSETTE-008", W, "Every check id a cassette declares in harness.expect exists in the catalogue.", "harness cassette metadata"),
+    CheckSpec("CASSETTE-009", E, "Every check id a cassette declares in harness.expect occurs.", "harness cassette metadata"),
+    CheckSpec("CASSETTE-010", I, "The exchange belongs to no known provider family and was skipped.", "harness provider detection"),
+    # --- schemas -----------------------------------------------------------------------------------
+    CheckSpec("SCHEMA-001", E, "A native event validates against its JSON Schema.", "schemas/<provider>/"),
+    CheckSpec("SCHEMA-002", I, "Event types without a schema are tolerated and skipped.", f"{SPEC_OA} A.3, C.1"),
+    CheckSpec("SCHEMA-003", W, "The SSE event name equals the payload's type.", f"{SPEC_OA} A.1, C.1"),
+    CheckSpec("SCHEMA-004", E, "A payload of a typed protocol carries a string `type`.", f"{SPEC_OA} A.2, C.2"),
+    # --- ordering ----------------------------------------------------------------------------------
+    CheckSpec("ORDER-001", E, "Every event carries an integer sequence number.", f"{SPEC_OA} A.6.1", OAI),
+    CheckSpec("ORDER-002", W, "A fresh stream starts at sequence number 0.", f"{SPEC_OA} A.6.2"),
+    CheckSpec("ORDER-003", W, "Sequence numbers increase by exactly 1 (no gaps).", f"{SPEC_OA} A.6.2"),
+    CheckSpec("ORDER-004", E, "No sequence number is delivered twice.", f"{SPEC_OA} A.6.2"),
+    CheckSpec("ORDER-005", E, "Events are delivered in sequence-number order (the harness restores it and says so).", f"{SPEC_OA} A.6.2"),
+    # --- lifecycle (provider-neutral, from the canonical log) ----------------------------------------
+    CheckSpec("LIFECYCLE-001", E, "A delta or completion refers to an item that was started.", "DESIGN.md reducer"),
+    CheckSpec("LIFECYCLE-002", E, "Nothing arrives for an item after it completed.", "DESIGN.md reducer"),
+    CheckSpec("LIFECYCLE-003", E, "An item is started once.", "DESIGN.md reducer"),
+    CheckSpec("LIFECYCLE-004", E, "Nothing follows the turn's terminal event.", f"{SPEC_OA} A.6.4, C.3.8"),
+    CheckSpec("LIFECYCLE-005", E, "The stream ends with a terminal event (otherwise it was truncated).", f"{SPEC_OA} A.6.4, C.3.9"),
+    CheckSpec("LIFECYCLE-006", E, "Every item is completed before a normal end of turn.", f"{SPEC_OA} A.6.7, C.3.2"),
+    CheckSpec("LIFECYCLE-007", E, "A stream holds one turn: one start, before everything else.", f"{SPEC_OA} A.6.3, C.3.1"),
+    CheckSpec("LIFECYCLE-008", I, "The exchange was answered with an HTTP error before any stream.", f"{SPEC_OA} 0.1.5"),
+    # --- assembly ----------------------------------------------------------------------------------
+    CheckSpec("ASSEMBLY-001", E, "A declared final text equals the concatenation of its deltas.", f"{SPEC_OA} A.6.10, A.6.11"),
+    CheckSpec("ASSEMBLY-002", E, "Declared final arguments equal the concatenation of their fragments.", f"{SPEC_OA} A.6.10, A.7"),
+    CheckSpec("ASSEMBLY-003", E, "Tool arguments parse as JSON once the call is complete.", f"{SPEC_OA} A.6.13, C.4"),
+    CheckSpec("ASSEMBLY-004", E, "Tool arguments are a JSON object.", f"{SPEC_OA} C.4"),
+    CheckSpec("ASSEMBLY-005", E, "A structural fragment targets an open call with a supported path.", "specs/gemini-mistral-bedrock.md A"),
+    CheckSpec("ASSEMBLY-006", W, "No structural path is left open when a call ends.", "specs/gemini-mistral-bedrock.md A"),
+    CheckSpec("ASSEMBLY-007", E, "The terminal summary of the output agrees with the items the stream built.", f"{SPEC_OA} A.6.15"),
+    # --- resume ------------------------------------------------------------------------------------
+    CheckSpec("RESUME-001", E, "An interrupt exposes the handle the next request needs.", "DESIGN.md resume"),
+    CheckSpec("RESUME-002", E, "The next request carries the interrupt's handle.", f"{SPEC_OA} A.8.1, C.5"),
+    CheckSpec("RESUME-003", E, "Every pending call is answered in the next request.", f"{SPEC_OA} A.8.1.1, C.5.1"),
+    CheckSpec("RESUME-004", E, "No pending call is answered twice.", f"{SPEC_OA} A.8.1.1, B.5.1"),
+    CheckSpec("RESUME-005", E, "No answer refers to a call the interrupt did not ask for.", f"{SPEC_OA} C.5.3, B.5.3"),
+    CheckSpec("RESUME-006", E, "Answers stand where the protocol requires them.", f"{SPEC_OA} C.5.1, C.5.2, B.5.1"),
+    CheckSpec("RESUME-007", E, "A re-attached stream starts after the client's cursor.", f"{SPEC_OA} A.8.4", OAI),
+    CheckSpec("RESUME-008", W, "A re-attached stream starts exactly at cursor + 1.", f"{SPEC_OA} A.8.4", OAI),
+    CheckSpec("RESUME-009", E, "History echoed in the next request is what the model produced (signatures, reasoning, arguments).", f"{SPEC_OA} A.8.2, C.5.5"),
+    # --- state -------------------------------------------------------------------------------------
+    CheckSpec("STATE-001", W, "The stop reason agrees with whether client tool calls are pending.", f"{SPEC_OA} C.3.11, B.3.7"),
+    CheckSpec("STATE-002", W, "Usage totals add up (total = input + output).", f"{SPEC_OA} A.6.16"),
+    CheckSpec("STATE-003", E, "The terminal status agrees with the terminal event.", f"{SPEC_OA} A.6.5"),
+    CheckSpec("STATE-004", E, "Cumulative usage never decreases within a turn.", f"{SPEC_OA} C.3.7"),
+    # === OpenAI Responses (1NN) =====================================================================
+    CheckSpec("LIFECYCLE-101", E, "A fresh stream opens with response.created.", f"{SPEC_OA} A.6.3", OAI),
+    CheckSpec("LIFECYCLE-102", E, "response.id is identical in every lifecycle event.", f"{SPEC_OA} A.6.5", OAI),
+    CheckSpec("LIFECYCLE-103", W, "output_item.added output_index values run 0, 1, 2, ... in order.", f"{SPEC_OA} A.6.6", OAI),
+    CheckSpec("LIFECYCLE-104", E, "An item keeps its id and type from output_item.added to output_item.done.", f"{SPEC_OA} A.6.7", OAI),
+    CheckSpec("LIFECYCLE-105", E, "Item-scoped events name the item_id and output_index of an open item.", f"{SPEC_OA} A.6.8", OAI),
+    CheckSpec("LIFECYCLE-106", E, "Content parts open before their deltas and close after their .done; content_index runs 0, 1, ...", f"{SPEC_OA} A.6.9", OAI),
+    CheckSpec("LIFECYCLE-107", E, "Reasoning summary parts open, stream and close in order; summary_index runs 0, 1, ...", f"{SPEC_OA} A.6.12", OAI),
+    CheckSpec("LIFECYCLE-108", W, "A function_call opens with name and call_id, empty arguments, in_progress; call_id is unchanged at done.", f"{SPEC_OA} A.6.13", OAI),
+    CheckSpec("LIFECYCLE-109", W, "Hosted tool progress events come in their documented order.", f"{SPEC_OA} A.6.14", OAI),
+    CheckSpec("LIFECYCLE-110", E, "response.incomplete carries incomplete_details.reason; response.failed carries error.", f"{SPEC_OA} A.6.17", OAI),
+    CheckSpec("LIFECYCLE-111", I, "A `[DONE]` sentinel, which OpenAI's Responses API never sends, was tolerated.", f"{SPEC_OA} A.1", OAI),
+    CheckSpec("LIFECYCLE-112", W, "usage stays null until the terminal event.", f"{SPEC_OA} A.6.16", OAI),
+    CheckSpec("LIFECYCLE-113", W, "function_call_arguments.done carries the tool name.", f"{SPEC_OA} A.9", OAI),
+    CheckSpec("LIFECYCLE-114", I, "The error event arrived in its nested form (documented flat); normalised.", f"{SPEC_OA} A.9", OAI),
+    CheckSpec("RESUME-101", E, "With previous_response_id, output items of that response are not re-sent.", f"{SPEC_OA} A.8.1.2", OAI),
+    CheckSpec("RESUME-102", E, "previous_response_id is used only when the previous response was stored.", f"{SPEC_OA} A.8.1.3", OAI),
+    CheckSpec("RESUME-103", E, "previous_response_id is not combined with conversation.", f"{SPEC_OA} A.8.1.4", OAI),
+    CheckSpec("RESUME-104", E, "Input item ids carry the right prefix (a call_ id is not an item id).", f"{SPEC_OA} A.8.1.5", OAI),
+    CheckSpec("RESUME-105", E, "A stateless re-send keeps every function_call with its reasoning item and every reasoning item with its follower.", f"{SPEC_OA} A.8.2", OAI),
+    CheckSpec("RESUME-106", E, "Only background responses can be re-attached with starting_after.", f"{SPEC_OA} A.8.4", OAI),
+    CheckSpec("RESUME-107", E, "A tool output item has a call_id and an output that is a string or a list of content parts.", f"{SPEC_OA} A.8.1", OAI),
+    # === Anthropic Messages (2NN) ===================================================================
+    CheckSpec("LIFECYCLE-201", E, "The first non-ping event is message_start with empty content and null stop_reason.", f"{SPEC_OA} C.3.1", ANT),
+    CheckSpec("LIFECYCLE-202", E, "Each block index gets one content_block_start, deltas, one content_block_stop; indices run 0, 1, ...", f"{SPEC_OA} C.3.2, C.3.3", ANT),
+    CheckSpec("LIFECYCLE-203", W, "Content blocks do not overlap (block i stops before block i+1 starts).", f"{SPEC_OA} C.3.4", ANT),
+    CheckSpec("LIFECYCLE-204", E, "A delta's type matches its block's type.", f"{SPEC_OA} C.3.5", ANT),
+    CheckSpec("LIFECYCLE-205", W, "A thinking block ends with one non-empty signature, after its last thinking delta.", f"{SPEC_OA} C.3.6", ANT),
+    CheckSpec("LIFECYCLE-206", E, "At least one message_delta follows the last content_block_stop, the last with a stop_reason.", f"{SPEC_OA} C.3.7", ANT),
+    CheckSpec("LIFECYCLE-207", E, "stop_sequence is set exactly when stop_reason is stop_sequence.", f"{SPEC_OA} C.3.10", ANT),
+    CheckSpec("LIFECYCLE-208", E, "tool_use ids are unique; a server tool result names an earlier server_tool_use.", f"{SPEC_OA} C.3.12", ANT),
+    CheckSpec("LIFECYCLE-209", E, "An error event carries a documented error.type.", f"{SPEC_OA} C.3.15", ANT),
+    CheckSpec("LIFECYCLE-210", W, "message_delta carries usage.", f"{SPEC_OA} C.6", ANT),
+    CheckSpec("LIFECYCLE-211", E, "message_start arrives once (a second one means a spliced stream).", "specs/prior-art.md (vercel/ai#18402)", ANT),
+    CheckSpec("RESUME-201", E, "tool_result blocks come first in the next user message.", f"{SPEC_OA} C.5.2", ANT),
+    CheckSpec("RESUME-202", E, "No tool_result answers a server tool.", f"{SPEC_OA} C.5.4", ANT),
+    CheckSpec("RESUME-203", E, "thinking and redacted_thinking blocks are echoed byte for byte.", f"{SPEC_OA} C.5.5", ANT),
+    CheckSpec("RESUME-204", E, "With thinking on, the echoed assistant message starts with thinking; it never ends with one.", f"{SPEC_OA} C.5.6", ANT),
+    CheckSpec("RESUME-205", E, "Empty text blocks are dropped from the echo.", f"{SPEC_OA} C.5.7", ANT),
+    CheckSpec("RESUME-206", E, "The assistant content is echoed unchanged and in order.", f"{SPEC_OA} C.5", ANT),
+    CheckSpec("RESUME-207", E, "After pause_turn the request ends with the paused assistant content.", f"{SPEC_OA} C.5.8", ANT),
+    CheckSpec("RESUME-208", E, "A tool_use cut short by max_tokens is not echoed.", f"{SPEC_OA} C.5.9", ANT),
+)

@@ -1,0 +1,123 @@
+"""The ``harness`` command: check cassettes, replay one for debugging, print the check catalogue.
+
+Exit status of ``harness check``: 0 when no undeclared error-severity finding, 1 when there is one,
+2 for a usage or I/O problem (click's own convention for bad usage).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import orjson
+from rich.console import Console
+from rich.table import Table
+
+from harness.findings import catalogue
+from harness.providers import PROVIDERS
+
+_PROVIDER = click.Choice(sorted(PROVIDERS) + sorted(alias for p in PROVIDERS.values() for alias in p.aliases))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="provider-conformance-harness", prog_name="harness")
+def main() -> None:
+    """Conformance harness for LLM and agent provider streams."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--provider", type=_PROVIDER, help="Protocol family, for raw .sse/.txt/.chunks.txt files.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSON report.")
+@click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the Markdown report.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML.")
+@click.option("-v", "--verbose", count=True, help="-v: show info findings too; -vv: also expected ones.")
+def check(paths: tuple[Path, ...], provider: str | None, json_path: Path | None, markdown_path: Path | None,
+          junit_path: Path | None, verbose: int) -> None:
+    """Check cassettes (files or folders, recursively) and report every finding."""
+    from harness.pipeline import check_paths
+    from harness.report.json_report import render_json
+    from harness.report.junit import render_junit
+    from harness.report.markdown import render_markdown
+    from harness.report.terminal import print_summary
+
+    reports = check_paths(list(paths), provider)
+    if not reports:
+        raise click.UsageError("no cassette files (.yaml, .yml, .sse, .txt) under the given paths")
+    print_summary(reports, Console(), verbose=verbose)
+    outputs = ((json_path, render_json), (markdown_path, lambda r: render_markdown(r).encode()),
+               (junit_path, render_junit))
+    for target, render in outputs:
+        if target is None:
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(render(reports))
+        except OSError as error:
+            click.echo(f"harness: cannot write {target}: {error.strerror}", err=True)
+            sys.exit(2)
+    sys.exit(1 if any(report.verdict == "fail" for report in reports) else 0)
+
+
+@main.command()
+@click.argument("cassette", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--provider", type=_PROVIDER, help="Protocol family, for raw stream files.")
+@click.option("--exchange", "only", type=int, help="Show only this exchange (0-based).")
+@click.option("--json", "as_json", is_flag=True, help="Print the canonical log and turns as JSON lines.")
+def replay(cassette: Path, provider: str | None, only: int | None, as_json: bool) -> None:
+    """Show the canonical event log and the folded turn of each exchange."""
+    from harness.pipeline import check_path
+    from harness.report.model import turn_data
+
+    report = check_path(cassette, provider)
+    console = Console()
+    for exchange in report.exchanges:
+        if only is not None and exchange.index != only:
+            continue
+        turn = turn_data(exchange.turn) if exchange.turn else None
+        if as_json:
+            for event in exchange.events:
+                click.echo(event.model_dump_json(exclude_defaults=False))
+            click.echo(orjson.dumps({"exchange": exchange.index, "turn": turn}).decode())
+            continue
+        console.rule(f"exchange {exchange.index}: {exchange.method} {exchange.uri} ({exchange.provider})")
+        for event in exchange.events:
+            fields = event.model_dump(exclude={"seq", "origin", "type"}, exclude_none=True)
+            origin = event.origin
+            console.print(f"[dim]{event.seq:>5} f{origin.frame} {origin.native_type or ''}[/dim] "
+                          f"[bold]{event.type}[/bold] {fields}", highlight=False, soft_wrap=True)
+        console.print_json(data=turn)
+        for item in exchange.findings:
+            console.print(f"[yellow]{item.check}[/yellow] {item.severity.value}: {item.message}")
+    if not report.exchanges:
+        for item in report.findings:
+            console.print(f"[red]{item.check}[/red] {item.severity.value}: {item.message}")
+
+
+@main.command("checks")
+@click.option("--family", help="Only this family (WIRE, SCHEMA, ORDER, LIFECYCLE, ASSEMBLY, RESUME, STATE, CASSETTE).")
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)
+def list_checks(family: str | None, fmt: str) -> None:
+    """Print the check catalogue: id, severity, rule, source."""
+    specs = [spec for spec in catalogue().values() if family is None or spec.family == family.upper()]
+    if fmt == "json":
+        rows = [{"id": s.id, "severity": s.severity.value, "rule": s.rule, "source": s.source,
+                 "providers": list(s.providers)} for s in specs]
+        click.echo(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
+    elif fmt == "markdown":
+        click.echo("| id | severity | providers | rule | source |\n|---|---|---|---|---|")
+        for s in specs:
+            click.echo(f"| {s.id} | {s.severity.value} | {', '.join(s.providers) or 'all'} | {s.rule} | {s.source} |")
+    else:
+        table = Table(header_style="bold")
+        for column in ("id", "severity", "providers", "rule", "source"):
+            table.add_column(column)
+        for s in specs:
+            table.add_row(s.id, s.severity.value, ", ".join(s.providers) or "all", s.rule, s.source)
+        Console().print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""The canonical event vocabulary: one provider-neutral language every native stream is translated into.
+
+Names and fields are a contract (see DESIGN.md); new types may be added, existing ones never change
+meaning. ``schemas/canonical/`` is generated from these models (``python -m harness.schemagen``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+ItemKind = Literal["message", "reasoning", "tool_call", "tool_result", "approval_request", "handoff", "other"]
+Executor = Literal["client", "server"]
+InterruptKind = Literal["tool_calls", "approval", "return_control", "handoff", "pause"]
+StopReason = Literal[
+    "end_turn", "tool_use", "max_tokens", "stop_sequence", "refusal", "content_filter", "pause", "error", "other"
+]
+
+
+class Origin(BaseModel):
+    """Where a canonical event came from, so a finding on it can point at the wire."""
+
+    model_config = ConfigDict(frozen=True)
+
+    exchange: int | None = None
+    frame: int | None = None
+    offset: int | None = None
+    native_type: str | None = None
+    native_seq: int | None = None
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int = 0
+    origin: Origin = Origin()
+
+
+class TurnStarted(_Event):
+    type: Literal["turn.started"] = "turn.started"
+    response_id: str | None = None
+    conversation_id: str | None = None
+    session_id: str | None = None
+    previous_response_id: str | None = None
+    model: str | None = None
+
+
+class ItemStarted(_Event):
+    type: Literal["item.started"] = "item.started"
+    item_id: str
+    kind: ItemKind
+    role: str | None = None
+    name: str | None = None
+    call_id: str | None = None
+    executor: Executor | None = None
+
+
+class TextDelta(_Event):
+    type: Literal["text.delta"] = "text.delta"
+    item_id: str
+    part: int = 0
+    text: str
+
+
+class ReasoningDelta(_Event):
+    type: Literal["reasoning.delta"] = "reasoning.delta"
+    item_id: str
+    part: int = 0
+    text: str
+
+
+class RefusalDelta(_Event):
+    type: Literal["refusal.delta"] = "refusal.delta"
+    item_id: str
+    part: int = 0
+    text: str
+
+
+class ToolCallDelta(_Event):
+    type: Literal["tool_call.delta"] = "tool_call.delta"
+    item_id: str
+    text: str
+
+
+class ToolCallFragment(_Event):
+    """A structural argument fragment: a JSON path and a value (Gemini's ``partialArgs``)."""
+
+    type: Literal["tool_call.fragment"] = "tool_call.fragment"
+    item_id: str
+    path: str
+    value: Any = None
+    will_continue: bool = False
+
+
+class Declared(BaseModel):
+    """What the provider says an item's finals are; cross-checked against what the deltas built."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: dict[int, str] | None = None
+    reasoning: dict[int, str] | None = None
+    refusal: dict[int, str] | None = None
+    arguments: str | None = None
+    status: str | None = None
+    name: str | None = None
+    call_id: str | None = None
+
+
+class ItemCompleted(_Event):
+    type: Literal["item.completed"] = "item.completed"
+    item_id: str
+    declared: Declared = Declared()
+
+
+class ToolResult(_Event):
+    type: Literal["tool.result"] = "tool.result"
+    call_id: str
+    output: Any = None
+    is_error: bool = False
+    executor: Executor = "server"
+
+
+class Interrupt(_Event):
+    type: Literal["interrupt"] = "interrupt"
+    kind: InterruptKind
+    pending: list[str] = Field(default_factory=list)
+    handle: dict[str, Any] = Field(default_factory=dict)
+
+
+class UsageReported(_Event):
+    type: Literal["usage"] = "usage"
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    cached_tokens: int | None = None
+    total_tokens: int | None = None
+
+
+class TurnCompleted(_Event):
+    type: Literal["turn.completed"] = "turn.completed"
+    stop: StopReason
+    native_stop: str | None = None
+
+
+class ErrorReported(_Event):
+    type: Literal["error"] = "error"
+    code: str | None = None
+    message: str
+    retryable: bool | None = None
+
+
+CanonicalEvent = Annotated[
+    Union[
+        TurnStarted,
+        ItemStarted,
+        TextDelta,
+        ReasoningDelta,
+        RefusalDelta,
+        ToolCallDelta,
+        ToolCallFragment,
+        ItemCompleted,
+        ToolResult,
+        Interrupt,
+        UsageReported,
+        TurnCompleted,
+        ErrorReported,
+    ],
+    Field(discriminator="type"),
+]
+
+canonical_event_adapter: TypeAdapter[CanonicalEvent] = TypeAdapter(CanonicalEvent)
+
+__all__ = [
+    "CanonicalEvent",
+    "Declared",
+    "ErrorReported",
+    "Interrupt",
+    "ItemCompleted",
+    "ItemStarted",
+    "Origin",
+    "ReasoningDelta",
+    "RefusalDelta",
+    "TextDelta",
+    "ToolCallDelta",
+    "ToolCallFragment",
+    "ToolResult",
+    "TurnCompleted",
+    "TurnStarted",
+    "UsageReported",
+    "canonical_event_adapter",
+]

@@ -1,0 +1,58 @@
+"""One request and its response, as a cassette recorded them; the input of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+def header(headers: dict[str, list[str]], name: str) -> str | None:
+    """First value of a header, matched case-insensitively as HTTP requires."""
+    wanted = name.lower()
+    for key, values in headers.items():
+        if key.lower() == wanted and values:
+            return values[0]
+    return None
+
+
+@dataclass(slots=True)
+class Request:
+    method: str = "POST"
+    uri: str = ""
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    body: bytes | None = None
+    json: Any = None  # the body parsed as JSON (or pydantic-ai's ``parsed_body``), when it is JSON
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.uri).path
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(self.uri).query)
+
+    def header(self, name: str) -> str | None:
+        return header(self.headers, name)
+
+
+@dataclass(slots=True)
+class Response:
+    status: int = 200
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    body: bytes = b""
+
+    def header(self, name: str) -> str | None:
+        return header(self.headers, name)
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+
+@dataclass(slots=True)
+class Exchange:
+    index: int
+    request: Request
+    response: Response
+    provider_hint: str | None = None  # from --provider or the cassette's harness metadata

@@ -1,0 +1,285 @@
+"""cassette -> exchanges -> frames -> native events -> canonical events -> turns -> findings.
+
+One direction, no back and forth (DESIGN.md). Each stage is its own module; this one only wires them
+together, decides which decoder and provider an exchange gets, and links consecutive exchanges
+through the resume contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from harness import events as ev
+from harness import providers
+from harness.cassette import CHUNKS_CONTENT_TYPE, Cassette, CassetteMeta, is_cassette_file, load
+from harness.checks.state import state_checks
+from harness.exchange import Exchange, Request, Response
+from harness.findings import Finding, Location, Severity, catalogue, finding
+from harness.providers.base import NativeEvent, Provider, StreamContext
+from harness.reducer import Reducer
+from harness.schemas import schemas_for
+from harness.sequencer import sequence
+from harness.state import ErrorInfo, Turn
+from harness.wire.frames import Frame
+from harness.wire.jsonlines import JSONLinesDecoder
+from harness.wire.sse import SSEDecoder
+
+_SSE_STARTS = (b"event:", b"data:", b":", b"id:", b"retry:", b"\xef\xbb\xbf")
+
+
+@dataclass(slots=True)
+class ExchangeReport:
+    index: int
+    provider: str | None
+    method: str
+    uri: str
+    turn: Turn | None = None
+    events: list[ev.CanonicalEvent] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    frames: int = 0
+    resumed_after: int | None = None
+
+
+@dataclass(slots=True)
+class CassetteReport:
+    path: str
+    meta: CassetteMeta
+    exchanges: list[ExchangeReport] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # every finding, cassette-level and per exchange
+
+    @property
+    def provider(self) -> str | None:
+        names = {exchange.provider for exchange in self.exchanges if exchange.provider}
+        return self.meta.provider or (", ".join(sorted(names)) if names else None)
+
+    @property
+    def turns(self) -> list[Turn]:
+        return [exchange.turn for exchange in self.exchanges if exchange.turn is not None]
+
+    def is_expected(self, item: Finding) -> bool:
+        return item.check in self.meta.expect
+
+    def count(self, severity: Severity, *, expected: bool = False) -> int:
+        return sum(1 for f in self.findings if f.severity is severity and self.is_expected(f) == expected)
+
+    @property
+    def verdict(self) -> str:
+        return "fail" if self.count(Severity.error) else "pass"
+
+
+# -- entry points -------------------------------------------------------------------------------------
+
+
+def check_paths(paths: list[Path], provider: str | None = None) -> list[CassetteReport]:
+    """Every cassette under the given files and folders (recursively), in path order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and is_cassette_file(p))
+        else:
+            files.append(path)
+    return [check_path(file, provider) for file in files]
+
+
+def check_path(path: Path, provider: str | None = None) -> CassetteReport:
+    return check_cassette(load(path, provider))
+
+
+def check_cassette(cassette: Cassette) -> CassetteReport:
+    report = CassetteReport(path=str(cassette.path), meta=cassette.meta)
+    previous: tuple[Provider, Turn, Request] | None = None
+    for exchange in _unconcatenated(cassette.exchanges):
+        result, previous = _run_exchange(exchange, previous)
+        report.exchanges.append(result)
+    located = [_locate(f, report.path) for f in cassette.findings]
+    for result in report.exchanges:
+        result.findings = [_locate(f, report.path, result.index) for f in result.findings]
+        located += result.findings
+    located += _expectations(report.meta, located, report.path)
+    report.findings = located
+    return report
+
+
+def _unconcatenated(exchanges: list[Exchange]) -> list[Exchange]:
+    """A chunk fixture that recorded an agent loop holds several response streams back to back
+    (no requests between them); read each stream as its own exchange so each is checked as one."""
+    if len(exchanges) != 1 or exchanges[0].response.content_type != CHUNKS_CONTENT_TYPE:
+        return exchanges
+    exchange = exchanges[0]
+    provider = providers.detect(exchange) if exchange.provider_hint else None
+    if provider is None:
+        return exchanges
+    body = exchange.response.body
+    starts: list[int] = []
+    closed = True
+    for frame in JSONLinesDecoder().feed(body + b"\n"):
+        native = provider.parse(frame, 0)
+        if isinstance(native, list):
+            continue
+        if provider.opens_stream(native) and closed:
+            starts.append(frame.offset)
+            closed = False
+        elif provider.closes_stream(native):
+            closed = True
+    if len(starts) < 2:
+        return exchanges
+    bounds = [0, *starts[1:], len(body)]
+    return [
+        Exchange(index=index, request=Request(method="POST"), provider_hint=exchange.provider_hint,
+                 response=Response(headers=exchange.response.headers, body=body[begin:end]))
+        for index, (begin, end) in enumerate(zip(bounds, bounds[1:]))
+    ]
+
+
+def run_body(provider: str, body: bytes, request_json: Any = None, content_type: str = "text/event-stream") -> ExchangeReport:
+    """Run one raw response body through the pipeline (handy in tests and for adapters' own output)."""
+    request = Request(body=orjson.dumps(request_json) if request_json is not None else None, json=request_json)
+    exchange = Exchange(index=0, request=request,
+                        response=Response(headers={"content-type": [content_type]}, body=body),
+                        provider_hint=provider)
+    result, _ = _run_exchange(exchange, None)
+    return result
+
+
+# -- one exchange ---------------------------------------------------------------------------------------
+
+
+def _run_exchange(
+    exchange: Exchange, previous: tuple[Provider, Turn, Request] | None
+) -> tuple[ExchangeReport, tuple[Provider, Turn, Request] | None]:
+    request, response = exchange.request, exchange.response
+    result = ExchangeReport(index=exchange.index, provider=None, method=request.method, uri=request.uri)
+    where = Location(exchange=exchange.index)
+    try:
+        provider = providers.detect(exchange)
+    except KeyError as error:
+        result.findings.append(finding("CASSETTE-010", str(error.args[0]), where))
+        return result, previous
+    if provider is None:
+        result.findings.append(finding("CASSETTE-010", f"no provider recognises {request.method} {request.uri}", where))
+        return result, previous
+    result.provider = provider.name
+    context = StreamContext(exchange=exchange)
+    if previous is not None and previous[0] is provider and provider.is_continuation(request):
+        prior_turn = previous[1]
+        result.findings += provider.check_resume(prior_turn, request, exchange.index)
+        context.resumed_after = result.resumed_after = provider.resume_cursor(request)
+        if context.resumed_after is not None:
+            context.seed = prior_turn
+    if response.status >= 400:
+        result.findings.append(finding("LIFECYCLE-008", f"HTTP {response.status} before any stream", where))
+        result.turn = Turn(status="failed", stop="error", errors=[ErrorInfo(message=_error_text(response.body))])
+        return result, previous
+    if not response.body.strip():
+        if _wants_stream(request):
+            result.findings.append(finding("WIRE-006", "empty body for a streaming request", where))
+        return result, previous
+    frames = _frames(exchange, result)
+    if frames is None:
+        return result, previous  # a non-streamed JSON answer: nothing to replay
+    result.frames = len(frames)
+    natives = _natives(provider, frames, exchange.index, result.findings)
+    if provider.has_sequence_numbers:
+        natives, order = sequence(natives, exchange=exchange.index, resumed_after=context.resumed_after)
+        result.findings += order
+    result.turn = _fold(provider, context, natives, result)
+    result.findings += state_checks(result.turn, exchange.index)
+    return result, (provider, result.turn, request)
+
+
+def _frames(exchange: Exchange, result: ExchangeReport) -> list[Frame] | None:
+    response = exchange.response
+    body = response.body
+    if response.content_type == CHUNKS_CONTENT_TYPE:
+        decoder: SSEDecoder | JSONLinesDecoder = JSONLinesDecoder(exchange=exchange.index)
+    elif body.lstrip(b"\r\n").startswith(_SSE_STARTS):
+        if response.content_type and response.content_type != "text/event-stream":
+            result.findings.append(finding("WIRE-007", f"an event stream served as {response.content_type!r}",
+                                           Location(exchange=exchange.index)))
+        decoder = SSEDecoder(exchange=exchange.index)
+    elif response.content_type == "text/event-stream":
+        decoder = SSEDecoder(exchange=exchange.index)
+    else:
+        return None
+    frames = decoder.feed(body) + decoder.close()
+    result.findings += decoder.findings
+    return frames
+
+
+def _natives(provider: Provider, frames: list[Frame], exchange: int, findings: list[Finding]) -> list[NativeEvent]:
+    schemas = schemas_for(provider.name)
+    natives: list[NativeEvent] = []
+    for frame in frames:
+        parsed = provider.parse(frame, exchange)
+        if isinstance(parsed, list):
+            findings += parsed
+            continue
+        if parsed.sse_event is not None and parsed.sse_event not in (parsed.type, "message"):
+            findings.append(finding("SCHEMA-003", f"SSE event {parsed.sse_event!r} carries a {parsed.type!r} payload",
+                                    parsed.location(), expected=parsed.type, actual=parsed.sse_event))
+        if not parsed.type.startswith("["):  # bracketed sentinels such as [DONE] have no schema
+            findings += schemas.validate(parsed)
+        natives.append(parsed)
+    return natives
+
+
+def _fold(provider: Provider, context: StreamContext, natives: list[NativeEvent], result: ExchangeReport) -> Turn:
+    translator = provider.translator(context)
+    reducer = Reducer(context.seed)
+    log = result.events
+
+    def apply(events: list[ev.CanonicalEvent]) -> None:
+        for event in events:
+            event.seq = len(log)
+            log.append(event)
+            reducer.apply(event)
+
+    for native in natives:
+        apply(translator.translate(native))
+    apply(translator.finish())
+    turn = reducer.finish()
+    result.findings += translator.findings + reducer.findings
+    return turn
+
+
+# -- helpers --------------------------------------------------------------------------------------------
+
+
+def _wants_stream(request: Request) -> bool:
+    body = request.json
+    return (isinstance(body, dict) and body.get("stream") is True) or "stream=true" in request.uri
+
+
+def _error_text(body: bytes) -> str:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return body[:200].decode("utf-8", errors="replace")
+    error = data.get("error") if isinstance(data, dict) else None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return error["message"]
+    return str(data)[:200]
+
+
+def _locate(item: Finding, cassette: str, exchange: int | None = None) -> Finding:
+    location = item.location.with_(cassette=cassette, exchange=exchange if item.location.exchange is None else None)
+    return item.model_copy(update={"location": location})
+
+
+def _expectations(meta: CassetteMeta, found: list[Finding], cassette: str) -> list[Finding]:
+    """Declared findings that are unknown to the catalogue, or that did not occur."""
+    known = catalogue()
+    fired = {item.check for item in found}
+    where = Location(cassette=cassette)
+    problems = []
+    for check in meta.expect:
+        if check not in known:
+            problems.append(finding("CASSETTE-008", f"harness.expect names {check}, which is not in the catalogue", where))
+        elif check not in fired:
+            problems.append(finding("CASSETTE-009", f"harness.expect declares {check}, which did not occur", where,
+                                    expected=check))
+    return problems

@@ -1,0 +1,30 @@
+"""The provider registry: one line per protocol family."""
+
+from __future__ import annotations
+
+from harness.exchange import Exchange
+from harness.providers.anthropic_messages import AnthropicMessages
+from harness.providers.base import Provider
+from harness.providers.openai_responses import OpenAIResponses
+
+PROVIDERS: dict[str, Provider] = {
+    provider.name: provider
+    for provider in (
+        OpenAIResponses(),
+        AnthropicMessages(),
+    )
+}
+
+
+def get(name: str) -> Provider:
+    """A provider by name or alias; KeyError lists the known names."""
+    for provider in PROVIDERS.values():
+        if name == provider.name or name in provider.aliases:
+            return provider
+    raise KeyError(f"unknown provider {name!r}; known: {', '.join(PROVIDERS)}")
+
+
+def detect(exchange: Exchange) -> Provider | None:
+    if exchange.provider_hint:
+        return get(exchange.provider_hint)
+    return next((provider for provider in PROVIDERS.values() if provider.detect(exchange)), None)

@@ -1,0 +1,173 @@
+"""What a provider family must declare to join the harness.
+
+A provider knows its wire framing, how to recognise its exchanges, how a frame becomes a native
+event, how native events translate into canonical ones (a per-stream ``Translator``, since every
+protocol keys its state differently), and its resume contract. Nothing here renders, decodes bytes
+or folds state: those rooms belong to the report, wire and reducer modules.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+import orjson
+
+from harness import events as ev
+from harness.exchange import Exchange, Request
+from harness.findings import Finding, Location, finding
+from harness.state import Interrupt, Turn
+from harness.wire.frames import Frame
+
+Framing = Literal["sse", "eventstream", "jsonstream", "json"]
+
+
+@dataclass(slots=True)
+class NativeEvent:
+    """A frame's payload, parsed, with its protocol type and sequence number (if the protocol has one)."""
+
+    type: str
+    data: dict[str, Any]
+    frame: int
+    offset: int
+    exchange: int
+    seq: int | None = None
+    sse_event: str | None = None
+
+    def origin(self) -> ev.Origin:
+        return ev.Origin(
+            exchange=self.exchange, frame=self.frame, offset=self.offset, native_type=self.type, native_seq=self.seq
+        )
+
+    def location(self, **extra: Any) -> Location:
+        return Location(
+            exchange=self.exchange, frame=self.frame, offset=self.offset, native_type=self.type, seq=self.seq, **extra
+        )
+
+
+@dataclass(slots=True)
+class StreamContext:
+    """What a translator may know about the stream it reads, beyond the events themselves."""
+
+    exchange: Exchange
+    resumed_after: int | None = None  # the client's cursor when this stream re-attaches (starting_after)
+    seed: Turn | None = None  # the turn a re-attached stream continues
+
+
+class Translator(ABC):
+    """Per-stream state machine: native events in, canonical events out, native-protocol findings aside.
+
+    ``translate`` must never raise on odd input: what it cannot make sense of becomes a finding.
+    ``finish`` is called once at the end of the body, so a translator can flush open state and
+    report what never arrived.
+    """
+
+    def __init__(self, context: StreamContext) -> None:
+        self.context = context
+        self.findings: list[Finding] = []
+
+    @abstractmethod
+    def translate(self, native: NativeEvent) -> list[ev.CanonicalEvent]: ...
+
+    def finish(self) -> list[ev.CanonicalEvent]:
+        return []
+
+    def flag(self, check: str, message: str, native: NativeEvent | None = None, **details: Any) -> None:
+        location = native.location() if native is not None else Location(exchange=self.context.exchange.index)
+        self.findings.append(finding(check, message, location, **details))
+
+
+@dataclass(slots=True)
+class Answer:
+    """One answer to a pending call found in the next request, and where it stands there."""
+
+    call_id: str
+    path: str
+    kind: str = "tool_result"
+
+
+@dataclass(slots=True)
+class ResumeView:
+    """The parts of a next request that the provider-neutral resume checks look at."""
+
+    handle: dict[str, Any] = field(default_factory=dict)
+    answers: list[Answer] = field(default_factory=list)
+
+
+class Provider(ABC):
+    name: ClassVar[str]
+    aliases: ClassVar[tuple[str, ...]] = ()
+    framing: ClassVar[Framing] = "sse"
+    has_sequence_numbers: ClassVar[bool] = False
+
+    # -- recognising exchanges ------------------------------------------------------------------
+
+    @abstractmethod
+    def detect(self, exchange: Exchange) -> bool:
+        """Whether this exchange speaks this protocol (URL, headers, payload shape)."""
+
+    # -- frames to native events ------------------------------------------------------------------
+
+    def native_type(self, payload: dict[str, Any], frame: Frame) -> str | None:
+        """The protocol's name for this payload; the default reads a ``type`` member."""
+        value = payload.get("type")
+        return value if isinstance(value, str) else None
+
+    def sequence_number(self, payload: dict[str, Any]) -> int | None:
+        return None
+
+    def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
+        """Turn one frame into a native event, or into findings saying why it cannot be one."""
+        where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
+        try:
+            payload = orjson.loads(frame.data)
+        except orjson.JSONDecodeError as error:
+            return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=frame.data[:200])]
+        if not isinstance(payload, dict):
+            return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object", where)]
+        kind = self.native_type(payload, frame)
+        if kind is None:
+            return [finding("SCHEMA-004", "payload has no string `type`", where)]
+        return NativeEvent(
+            type=kind,
+            data=payload,
+            frame=frame.index,
+            offset=frame.offset,
+            exchange=exchange,
+            seq=self.sequence_number(payload),
+            sse_event=frame.event,
+        )
+
+    @abstractmethod
+    def translator(self, context: StreamContext) -> Translator: ...
+
+    # -- the resume contract -------------------------------------------------------------------------
+
+    def pending(self, turn: Turn) -> Interrupt | None:
+        """What the client must answer before the conversation can go on (None: nothing)."""
+        return turn.interrupt
+
+    @abstractmethod
+    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
+        """Findings on ``request`` as the continuation of ``turn``."""
+
+    @abstractmethod
+    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
+        """A correct next request body answering every pending call (``answers``: call id -> output)."""
+
+    def is_continuation(self, request: Request) -> bool:
+        """Whether ``request`` continues the previous exchange's turn (rather than starting afresh)."""
+        return True
+
+    def opens_stream(self, native: NativeEvent) -> bool:
+        """Whether this event starts a response stream (used to split concatenated fixtures)."""
+        return False
+
+    def closes_stream(self, native: NativeEvent) -> bool:
+        """Whether this event ends a response stream (used to split concatenated fixtures)."""
+        return False
+
+    def resume_cursor(self, request: Request) -> int | None:
+        """For protocols that re-attach dropped streams: the cursor the request resumes after."""
+        return None

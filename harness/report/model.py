@@ -1,0 +1,97 @@
+"""The report as plain data: one dict per cassette, stable keys, no volatile values.
+
+Every renderer starts from here, so the JSON a machine reads and the table a person reads can
+never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness import __version__
+from harness.findings import Finding, Severity
+from harness.pipeline import CassetteReport, ExchangeReport
+from harness.state import Item, Turn
+
+
+def report_data(reports: list[CassetteReport]) -> dict[str, Any]:
+    cassettes = [cassette_data(report) for report in reports]
+    return {
+        "harness_version": __version__,
+        "summary": {
+            "cassettes": len(cassettes),
+            "passed": sum(1 for c in cassettes if c["verdict"] == "pass"),
+            "failed": sum(1 for c in cassettes if c["verdict"] == "fail"),
+            "errors": sum(c["errors"] for c in cassettes),
+            "warnings": sum(c["warnings"] for c in cassettes),
+            "expected": sum(c["expected_findings"] for c in cassettes),
+        },
+        "cassettes": cassettes,
+    }
+
+
+def cassette_data(report: CassetteReport) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "provider": report.provider,
+        "scenario": report.meta.scenario,
+        "written_by": report.meta.written_by,
+        "verdict": report.verdict,
+        "turns": len(report.turns),
+        "errors": report.count(Severity.error),
+        "warnings": report.count(Severity.warning),
+        "expected_findings": sum(1 for f in report.findings if report.is_expected(f)),
+        "expect": list(report.meta.expect),
+        "exchanges": [exchange_data(exchange) for exchange in report.exchanges],
+        "findings": [finding_data(f, report.is_expected(f)) for f in report.findings],
+    }
+
+
+def exchange_data(exchange: ExchangeReport) -> dict[str, Any]:
+    return {
+        "index": exchange.index,
+        "provider": exchange.provider,
+        "request": f"{exchange.method} {exchange.uri}".strip(),
+        "frames": exchange.frames,
+        "events": len(exchange.events),
+        "resumed_after": exchange.resumed_after,
+        "turn": turn_data(exchange.turn) if exchange.turn is not None else None,
+    }
+
+
+def turn_data(turn: Turn) -> dict[str, Any]:
+    return {
+        "response_id": turn.response_id,
+        "status": turn.status,
+        "stop": turn.stop,
+        "native_stop": turn.native_stop,
+        "items": [item_data(item) for item in turn.items],
+        "tool_results": [result.model_dump() for result in turn.tool_results],
+        "interrupt": turn.interrupt.model_dump() if turn.interrupt else None,
+        "usage": turn.usage.model_dump(exclude_none=True) if turn.usage else None,
+        "errors": [error.model_dump(exclude_none=True) for error in turn.errors],
+    }
+
+
+def item_data(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": item.item_id, "kind": item.kind, "status": item.status}
+    for field in ("role", "name", "call_id", "executor"):
+        value = getattr(item, field)
+        if value is not None:
+            data[field] = value
+    for channel in ("text", "reasoning", "refusal"):
+        parts = getattr(item, channel)
+        if parts:
+            data[channel] = "".join(parts[part] for part in sorted(parts))
+    if item.arguments_text is not None:
+        data["arguments"] = item.arguments if item.arguments_valid else None
+        data["arguments_text"] = item.arguments_text
+        data["arguments_valid"] = item.arguments_valid
+    return data
+
+
+def finding_data(item: Finding, expected: bool = False) -> dict[str, Any]:
+    data = item.model_dump(mode="json", exclude_none=True)
+    data["location"] = item.location.model_dump(exclude_none=True)
+    data["expected_by_cassette"] = expected
+    return data

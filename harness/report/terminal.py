@@ -1,0 +1,46 @@
+"""The terminal view: one table row per cassette, then the findings that need a person's eyes."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from harness.findings import Severity
+from harness.pipeline import CassetteReport
+
+_STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "dim"}
+
+
+def print_summary(reports: list[CassetteReport], console: Console, *, verbose: int = 0) -> None:
+    table = Table(title="Conformance check", show_lines=False, header_style="bold")
+    for column, justify in (("cassette", "left"), ("provider", "left"), ("turns", "right"), ("status", "left"),
+                            ("errors", "right"), ("warnings", "right"), ("expected", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for report in reports:
+        status = Text("pass", style="green") if report.verdict == "pass" else Text("FAIL", style="bold red")
+        table.add_row(report.path, report.provider or "?", str(len(report.turns)), status,
+                      str(report.count(Severity.error)), str(report.count(Severity.warning)),
+                      str(sum(1 for f in report.findings if report.is_expected(f))))
+    console.print(table)
+    shown = {Severity.error, Severity.warning} | ({Severity.info} if verbose else set())
+    for report in reports:
+        findings = [f for f in report.findings
+                    if f.severity in shown and (verbose > 1 or not report.is_expected(f))]
+        if not findings:
+            continue
+        console.print(Text(report.path, style="bold"))
+        for item in findings:
+            where = ", ".join(f"{key} {value}" for key, value in
+                              item.location.model_dump(exclude_none=True, exclude={"cassette"}).items())
+            line = Text("  ")
+            line.append(f"{item.check} {item.severity.value}", style=_STYLE[item.severity])
+            if report.is_expected(item):
+                line.append(" (expected)", style="green")
+            line.append(f"  {item.message}")
+            if where:
+                line.append(f"  [{where}]", style="dim")
+            console.print(line)
+    failed = sum(1 for report in reports if report.verdict == "fail")
+    style = "bold red" if failed else "bold green"
+    console.print(Text(f"{len(reports) - failed} passed, {failed} failed", style=style))

@@ -1,0 +1,209 @@
+"""Incremental ``text/event-stream`` decoder that follows the WHATWG parsing rules to the byte.
+
+Hand-written because no library fits: the harness needs byte offsets for every frame, findings
+(not exceptions, not silent replacement) for invalid UTF-8, a size limit per frame, and the same
+frames whatever the chunking, including a CR at the end of one chunk and its LF at the start of the
+next (httpx-sse and sseclient-py decode text first and lose the offsets).
+
+Rules (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation):
+lines end in CRLF, LF or CR; a leading U+FEFF is dropped once; ``:`` starts a comment; a field's
+value loses one leading space; ``data`` lines join with LF; a blank line dispatches, unless no
+``data`` field was seen; ``id`` with NUL and non-digit ``retry`` are ignored. A stream that ends
+inside an event is truncated: the harness reports it and still hands the partial frame on, marked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from harness.findings import Finding, Location, finding
+from harness.wire.frames import Frame
+
+BOM = b"\xef\xbb\xbf"
+DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
+_LINE_END = re.compile(rb"[\r\n]")
+
+
+class SSEDecoder:
+    """Feed bytes in any chunking; get complete frames back as soon as their blank line arrives."""
+
+    def __init__(self, *, max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES, exchange: int | None = None) -> None:
+        self.max_frame_bytes = max_frame_bytes
+        self.exchange = exchange
+        self.findings: list[Finding] = []
+        self._buffer = bytearray()
+        self._buffer_offset = 0  # absolute offset of _buffer[0] in the body
+        self._started = False  # BOM handled
+        self._discarding_line = False  # inside an over-long line, dropping bytes up to its end
+        self._frames = 0
+        self._last_id: str | None = None
+        self._reset_event()
+
+    # -- public -------------------------------------------------------------------------------------
+
+    def feed(self, chunk: bytes) -> list[Frame]:
+        self._buffer += chunk
+        if not self._started and not self._consume_bom(final=False):
+            return []
+        return self._drain()
+
+    def close(self) -> list[Frame]:
+        """End of body: flush a last unterminated line, report an event left open."""
+        if not self._started:
+            self._consume_bom(final=True)
+        frames = self._drain(final=True)
+        if self._buffer and not self._discarding_line:
+            self._line(bytes(self._buffer), self._buffer_offset, len(self._buffer))
+            self._buffer_offset += len(self._buffer)
+            self._buffer.clear()
+        if self._frame_start is not None and (self._data or self._event is not None):
+            self.findings.append(
+                finding("WIRE-003", "the body ended inside an event (no blank line after it)",
+                        self._where(self._frame_start), actual=self._frame_bytes)
+            )
+            if self._data is not None:
+                frames.append(self._dispatch(self._buffer_offset, truncated=True))
+        return frames
+
+    # -- lines --------------------------------------------------------------------------------------
+
+    def _consume_bom(self, final: bool) -> bool:
+        if len(self._buffer) < len(BOM) and BOM.startswith(bytes(self._buffer)) and not final:
+            return False  # could still become a BOM
+        if self._buffer.startswith(BOM):
+            del self._buffer[: len(BOM)]
+            self._buffer_offset += len(BOM)
+        self._started = True
+        return True
+
+    def _drain(self, final: bool = False) -> list[Frame]:
+        frames: list[Frame] = []
+        buffer = self._buffer
+        start = 0
+        while True:
+            match = _LINE_END.search(buffer, start)
+            if match is None:
+                break
+            end = match.start()
+            terminator = 1
+            if buffer[end] == 0x0D:  # CR: a CRLF if an LF follows
+                if end + 1 == len(buffer) and not final:
+                    break  # wait: the LF may arrive with the next chunk, and offsets must not depend on it
+                if buffer[end + 1 : end + 2] == b"\n":
+                    terminator = 2
+            line_offset = self._buffer_offset + start
+            if self._discarding_line:
+                self._discarding_line = False
+            else:
+                frame = self._line(bytes(buffer[start:end]), line_offset, end - start + terminator)
+                if frame is not None:
+                    frames.append(frame)
+            start = end + terminator
+        del buffer[:start]
+        self._buffer_offset += start
+        if len(buffer) > self.max_frame_bytes:
+            if self._frame_start is None:
+                self._frame_start = self._buffer_offset
+            if not self._too_big:
+                self._oversized(self._frame_start)
+            self._too_big = True
+            self._buffer_offset += len(buffer)
+            buffer.clear()
+            self._discarding_line = True
+        return frames
+
+    def _line(self, raw: bytes, offset: int, length: int) -> Frame | None:
+        if not raw:
+            return self._dispatch(offset + length) if self._frame_start is not None else None
+        if self._frame_start is None:
+            self._frame_start = offset
+        self._frame_bytes += length
+        if self._frame_bytes > self.max_frame_bytes:
+            if not self._too_big:
+                self._oversized(self._frame_start)
+            self._too_big = True
+            return None
+        if raw[:1] == b":":
+            return None
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            self.findings.append(
+                finding("WIRE-001", f"invalid UTF-8 ({error.reason})", self._where(offset + error.start),
+                        actual=raw[error.start : error.end].hex())
+            )
+            line = raw.decode("utf-8", errors="replace")
+        name, colon, value = line.partition(":")
+        if colon and value[:1] == " ":
+            value = value[1:]
+        self._field(name, value, offset)
+        return None
+
+    def _field(self, name: str, value: str, offset: int) -> None:
+        if name == "data":
+            if self._data is None:
+                self._data = []
+            self._data.append(value)
+        elif name == "event":
+            self._event = value
+        elif name == "id":
+            if "\x00" in value:
+                self._ignored("id field with NUL ignored", offset)
+            else:
+                self._last_id = value
+        elif name == "retry":
+            if value.isascii() and value.isdigit():
+                self._retry = int(value)
+            else:
+                self._ignored(f"retry field {value!r} is not all digits: ignored", offset)
+        else:
+            self._ignored(f"unknown field {name!r} ignored", offset)
+
+    # -- events -------------------------------------------------------------------------------------
+
+    def _dispatch(self, end: int, truncated: bool = False) -> Frame | None:
+        start, data, event, too_big = self._frame_start, self._data, self._event, self._too_big
+        self._reset_event()
+        if data is None or too_big or start is None:
+            return None  # WHATWG: an event without data is not dispatched; an oversized one was reported
+        frame = Frame(
+            index=self._frames,
+            offset=start,
+            end=end,
+            data="\n".join(data),
+            event=event,
+            id=self._last_id,
+            retry=self._retry,
+            truncated=truncated,
+        )
+        self._frames += 1
+        return frame
+
+    def _reset_event(self) -> None:
+        self._frame_start: int | None = None
+        self._frame_bytes = 0
+        self._data: list[str] | None = None
+        self._event: str | None = None
+        self._retry: int | None = None
+        self._too_big = False
+
+    # -- findings -----------------------------------------------------------------------------------
+
+    def _where(self, offset: int) -> Location:
+        return Location(exchange=self.exchange, frame=self._frames, offset=offset)
+
+    def _oversized(self, offset: int) -> None:
+        self.findings.append(
+            finding("WIRE-002", f"frame larger than {self.max_frame_bytes} bytes: dropped", self._where(offset))
+        )
+
+    def _ignored(self, message: str, offset: int) -> None:
+        self.findings.append(finding("WIRE-005", message, self._where(offset)))
+
+
+def decode(body: bytes, **options: int) -> tuple[list[Frame], list[Finding]]:
+    """Decode a whole body at once; the same frames ``feed`` yields for any split of it."""
+    decoder = SSEDecoder(**options)  # type: ignore[arg-type]
+    frames = decoder.feed(body)
+    frames += decoder.close()
+    return frames, decoder.findings

@@ -1,0 +1,63 @@
+"""One syrupy JSON snapshot per shipped cassette and per real-corpus file.
+
+Each snapshot holds the canonical event log, the folded turns and the findings, made stable by
+``normalise``. After an intended change: ``python -m pytest suites/snapshots --snapshot-update``,
+then review the diff of ``__snapshots__/`` like code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from syrupy.extensions.json import JSONSnapshotExtension
+
+from harness.pipeline import CassetteReport, check_path
+from harness.report.model import finding_data, turn_data
+from suites.corpus import CORPUS, corpus_params
+from suites.snapshots.normalise import normalise
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = sorted((ROOT / "cassettes").rglob("*.yaml"))
+
+
+@pytest.fixture
+def snapshot_json(snapshot: Any) -> Any:
+    return snapshot.use_extension(JSONSnapshotExtension)
+
+
+def snapshot_data(report: CassetteReport, root: Path) -> dict[str, Any]:
+    return normalise({
+        "cassette": Path(report.path).relative_to(root).as_posix(),
+        "exchanges": [
+            {
+                "index": exchange.index,
+                "provider": exchange.provider,
+                "events": [event.model_dump(mode="json", exclude_defaults=True) for event in exchange.events],
+                "turn": turn_data(exchange.turn) if exchange.turn is not None else None,
+            }
+            for exchange in report.exchanges
+        ],
+        "findings": [_without_cassette(finding_data(item, report.is_expected(item))) for item in report.findings],
+    })
+
+
+def _without_cassette(data: dict[str, Any]) -> dict[str, Any]:
+    data["location"].pop("cassette", None)  # the absolute path of this checkout
+    return data
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.relative_to(ROOT / "cassettes").as_posix())
+def test_shipped_cassette(path: Path, snapshot_json: Any) -> None:
+    assert snapshot_data(check_path(path), ROOT) == snapshot_json
+
+
+@pytest.mark.parametrize("path", corpus_params("openai-responses"))
+def test_corpus_openai_responses(path: Path, snapshot_json: Any) -> None:
+    assert snapshot_data(check_path(path, "openai-responses"), CORPUS) == snapshot_json
+
+
+@pytest.mark.parametrize("path", corpus_params("anthropic-messages"))
+def test_corpus_anthropic_messages(path: Path, snapshot_json: Any) -> None:
+    assert snapshot_data(check_path(path, "anthropic-messages"), CORPUS) == snapshot_json
