@@ -8,11 +8,13 @@ file's content.
 
 from __future__ import annotations
 
+import json
 import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import orjson
 import yaml
@@ -24,7 +26,7 @@ SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_BODY_BYTES = 256 * 1024 * 1024
-MAX_ALIASES = 1000
+MAX_EXPANDED_NODES = 5_000_000  # what the document would hold with every alias copied out
 CHUNKS_CONTENT_TYPE = "application/x-ndjson"  # one JSON payload per line, as Vercel's fixtures store them
 
 SECRET_HEADERS = frozenset(
@@ -95,16 +97,16 @@ def _raw_exchange(body: bytes, provider: str | None, content_type: str) -> Excha
 
 def _load_yaml(raw: bytes, cassette: Cassette, where: Location) -> None:
     try:
-        aliases = sum(1 for event in yaml.parse(raw, Loader=SafeLoader) if isinstance(event, yaml.AliasEvent))
-        if aliases > MAX_ALIASES:
-            cassette.findings.append(finding("CASSETTE-004", f"{aliases} YAML aliases, over the {MAX_ALIASES} limit",
-                                             where))
+        expanded = _expanded_size(yaml.compose(raw, Loader=SafeLoader))
+        if expanded > MAX_EXPANDED_NODES:
+            cassette.findings.append(finding(
+                "CASSETTE-004", f"YAML aliases expand to over {MAX_EXPANDED_NODES} nodes (an alias bomb?)", where))
             return
         data = yaml.load(raw, Loader=SafeLoader)  # noqa: S506 (a safe loader)
     except yaml.constructor.ConstructorError as error:
         cassette.findings.append(finding("CASSETTE-002", f"unsafe or unknown YAML tag: {_first_line(error)}", where))
         return
-    except (yaml.YAMLError, RecursionError, ValueError) as error:
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
         cassette.findings.append(finding("CASSETTE-001", f"not readable YAML: {_first_line(error)}", where))
         return
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
@@ -116,6 +118,46 @@ def _load_yaml(raw: bytes, cassette: Cassette, where: Location) -> None:
         if exchange is not None:
             exchange.provider_hint = cassette.meta.provider
             cassette.exchanges.append(exchange)
+
+
+def _expanded_size(root: yaml.Node | None) -> float:
+    """Node count with every alias copied out, in one pass over the shared node graph.
+
+    Iterative (a deeply nested file must not exhaust the stack); a node that contains itself
+    expands without end.
+    """
+    if root is None:
+        return 0
+    sizes: dict[int, float] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            return float("inf")
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                return float("inf")
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _first_line(error: BaseException) -> str:
@@ -130,9 +172,18 @@ def _meta(raw: Any, provider: str | None) -> CassetteMeta:
         scenario=_str(raw.get("scenario")),
         description=_str(raw.get("description")),
         written_by=_str(raw.get("written_by")),
-        sources=[str(source) for source in raw.get("sources") or [] if isinstance(source, (str, int))],
-        expect=[str(check) for check in raw.get("expect") or [] if isinstance(check, str)],
+        sources=_strings(raw.get("sources")),
+        expect=_strings(raw.get("expect")),
     )
+
+
+def _strings(value: Any) -> list[str]:
+    """A list of strings from a YAML value that should be one (a lone string counts as a list of one)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
 
 
 def _str(value: Any) -> str | None:
@@ -147,19 +198,21 @@ def _exchange(index: int, raw: Any, findings: list[Finding], where: Location) ->
     request_headers = _headers(request.get("headers"))
     response_headers = _headers(response.get("headers"))
     findings.extend(_secrets(request_headers, response_headers, request.get("uri"), where))
-    body = _body_bytes(request.get("body"))
+    body, body_json = _body(request.get("body"))
     parsed = request.get("parsed_body")
     req = Request(
         method=str(request.get("method") or "POST").upper(),
         uri=str(request.get("uri") or ""),
         headers=request_headers,
         body=body,
-        json=parsed if parsed is not None else _maybe_json(body),
+        json=parsed if parsed is not None else body_json,
     )
     response_body = response.get("body")
     if isinstance(response_body, dict):
         response_body = response_body.get("string")
-    data = _body_bytes(response_body)
+    if response_body is None and "parsed_body" in response:
+        response_body = response["parsed_body"]  # pydantic-ai stores JSON responses parsed, with no body
+    data, _ = _body(response_body)
     if data is None:
         findings.append(finding("CASSETTE-005", "response without a body string", where))
         data = b""
@@ -180,17 +233,22 @@ def _headers(raw: Any) -> dict[str, list[str]]:
     return headers
 
 
-def _body_bytes(raw: Any) -> bytes | None:
+def _body(raw: Any) -> tuple[bytes | None, Any]:
+    """A stored body as bytes, and as JSON when it is JSON (a mapping stored as-is counts)."""
     if isinstance(raw, bytes):
-        return raw
+        return raw, _maybe_json(raw)
     if isinstance(raw, str):
-        return raw.encode("utf-8", errors="surrogatepass")
+        data = raw.encode("utf-8", errors="surrogatepass")
+        return data, _maybe_json(data)
     if isinstance(raw, (dict, list)):
-        return orjson.dumps(raw)
-    return None
+        try:
+            return json.dumps(raw, ensure_ascii=False).encode("utf-8", errors="surrogatepass"), raw
+        except (TypeError, ValueError):
+            return None, raw  # YAML can hold what JSON cannot (bytes, sets, non-string keys)
+    return None, None
 
 
-def _maybe_json(body: bytes | None) -> Any:
+def _maybe_json(body: bytes) -> Any:
     if not body:
         return None
     try:
@@ -214,6 +272,9 @@ def _decompress(response: Response, findings: list[Finding], where: Location) ->
     if inflater.unconsumed_tail:
         findings.append(finding("CASSETTE-003", f"gzip body inflates past {MAX_BODY_BYTES} bytes", where))
         return
+    if not inflater.eof:
+        findings.append(finding("CASSETTE-007", "gzip body is truncated", where))
+        return
     response.body = data
 
 
@@ -228,14 +289,19 @@ def _secrets(request_headers: dict[str, list[str]], response_headers: dict[str, 
             if name.lower() in SECRET_HEADERS and any(not _looks_redacted(value) for value in values):
                 found.append(finding("CASSETTE-006", f"{side} header {name!r} holds what looks like a credential",
                                      where.with_(path=f"{side}.headers.{name}")))
-    if isinstance(uri, str) and "?" in uri:
-        from urllib.parse import parse_qsl, urlsplit
-
-        for name, value in parse_qsl(urlsplit(uri).query, keep_blank_values=True):
+    if isinstance(uri, str):
+        for name, value in _query(uri):
             if name.lower() in SECRET_QUERY and not _looks_redacted(value):
                 found.append(finding("CASSETTE-006", f"query parameter {name!r} holds what looks like a credential",
                                      where.with_(path="request.uri")))
     return found
+
+
+def _query(uri: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(urlsplit(uri).query, keep_blank_values=True)
+    except ValueError:  # e.g. an unbalanced IPv6 host
+        return []
 
 
 def _looks_redacted(value: str) -> bool:
@@ -248,6 +314,24 @@ def scrub(headers: dict[str, list[str]]) -> dict[str, list[str]]:
     return {name: (["REDACTED"] if name.lower() in SECRET_HEADERS else list(values)) for name, values in headers.items()}
 
 
+def scrub_uri(uri: str) -> str:
+    """A URI safe to write into a cassette: credential query parameters replaced by a marker."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return uri
+    query = [(name, "REDACTED" if name.lower() in SECRET_QUERY else value) for name, value in _query(uri)]
+    return urlunsplit(parts._replace(query=urlencode(query))) if query else uri
+
+
+def _stored(body: bytes) -> str | bytes:
+    """A body as vcrpy stores it: text when it is UTF-8, bytes (YAML !!binary) otherwise."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
+
+
 def save(path: Path, exchanges: list[Exchange], meta: CassetteMeta) -> None:
     """Write exchanges as a vcrpy cassette, with the harness key and scrubbed credentials."""
     interactions = []
@@ -255,13 +339,13 @@ def save(path: Path, exchanges: list[Exchange], meta: CassetteMeta) -> None:
         request, response = exchange.request, exchange.response
         interactions.append({
             "request": {
-                "body": request.body.decode("utf-8", errors="replace") if request.body is not None else None,
+                "body": _stored(request.body) if request.body is not None else None,
                 "headers": scrub(request.headers),
                 "method": request.method,
-                "uri": request.uri,
+                "uri": scrub_uri(request.uri),
             },
             "response": {
-                "body": {"string": response.body.decode("utf-8", errors="replace")},
+                "body": {"string": _stored(response.body)},
                 "headers": scrub(response.headers),
                 "status": {"code": response.status, "message": "OK" if response.status < 400 else "Error"},
             },

@@ -46,7 +46,7 @@ def check(paths: tuple[Path, ...], provider: str | None, json_path: Path | None,
     reports = check_paths(list(paths), provider)
     if not reports:
         raise click.UsageError("no cassette files (.yaml, .yml, .sse, .txt) under the given paths")
-    print_summary(reports, Console(), verbose=verbose)
+    print_summary(reports, _console(), verbose=verbose)
     outputs = ((json_path, render_json), (markdown_path, lambda r: render_markdown(r).encode()),
                (junit_path, render_junit))
     for target, render in outputs:
@@ -72,7 +72,7 @@ def replay(cassette: Path, provider: str | None, only: int | None, as_json: bool
     from harness.report.model import turn_data
 
     report = check_path(cassette, provider)
-    console = Console()
+    console = _console()
     for exchange in report.exchanges:
         if only is not None and exchange.index != only:
             continue
@@ -96,6 +96,25 @@ def replay(cassette: Path, provider: str | None, only: int | None, as_json: bool
             console.print(f"[red]{item.check}[/red] {item.severity.value}: {item.message}")
 
 
+@main.command()
+@click.argument("stream", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--provider", type=_PROVIDER, required=True, help="Protocol family of the stream.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Cassette to write (e.g. cassettes/regressions/<name>.yaml).")
+@click.option("--expect", "expect", multiple=True, help="A check id the stream must produce (repeatable).")
+@click.option("--scenario", help="Scenario name recorded in the cassette.")
+def keep(stream: Path, provider: str, output: Path, expect: tuple[str, ...], scenario: str | None) -> None:
+    """Wrap a raw stream body (say, a failing example) as a cassette, so it becomes a regression case."""
+    from harness.keep import keep_stream
+
+    try:
+        keep_stream(stream.read_bytes(), provider, output, expect=list(expect), scenario=scenario or stream.stem)
+    except OSError as error:
+        click.echo(f"harness: cannot write {output}: {error.strerror}", err=True)
+        sys.exit(2)
+    click.echo(f"wrote {output}")
+
+
 @main.command("checks")
 @click.option("--family", help="Only this family (WIRE, SCHEMA, ORDER, LIFECYCLE, ASSEMBLY, RESUME, STATE, CASSETTE).")
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)
@@ -107,16 +126,21 @@ def list_checks(family: str | None, fmt: str) -> None:
                  "providers": list(s.providers)} for s in specs]
         click.echo(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
     elif fmt == "markdown":
-        click.echo("| id | severity | providers | rule | source |\n|---|---|---|---|---|")
-        for s in specs:
-            click.echo(f"| {s.id} | {s.severity.value} | {', '.join(s.providers) or 'all'} | {s.rule} | {s.source} |")
+        from harness.docs import render_catalogue
+
+        click.echo(render_catalogue(specs), nl=False)
     else:
         table = Table(header_style="bold")
         for column in ("id", "severity", "providers", "rule", "source"):
             table.add_column(column)
         for s in specs:
             table.add_row(s.id, s.severity.value, ", ".join(s.providers) or "all", s.rule, s.source)
-        Console().print(table)
+        _console().print(table)
+
+
+def _console() -> Console:
+    """Rich's console; in a CI log (no terminal) wide enough that paths and messages stay on one line."""
+    return Console() if sys.stdout.isatty() else Console(width=160)
 
 
 if __name__ == "__main__":

@@ -26,11 +26,17 @@ class Request:
 
     @property
     def path(self) -> str:
-        return urlsplit(self.uri).path
+        try:
+            return urlsplit(self.uri).path
+        except ValueError:  # a hostile URI (unbalanced IPv6 host) is no URI at all
+            return ""
 
     @property
     def query(self) -> dict[str, list[str]]:
-        return parse_qs(urlsplit(self.uri).query)
+        try:
+            return parse_qs(urlsplit(self.uri).query)
+        except ValueError:
+            return {}
 
     def header(self, name: str) -> str | None:
         return header(self.headers, name)
@@ -41,6 +47,14 @@ class Response:
     status: int = 200
     headers: dict[str, list[str]] = field(default_factory=dict)
     body: bytes = b""
+    chunks: list[int] | None = None  # offsets where the body arrived in pieces, when that was recorded
+
+    def pieces(self) -> list[bytes]:
+        """The body as it arrived: one piece per recorded chunk, or whole."""
+        if not self.chunks:
+            return [self.body]
+        bounds = [0, *self.chunks, len(self.body)]
+        return [self.body[start:end] for start, end in zip(bounds, bounds[1:])]
 
     def header(self, name: str) -> str | None:
         return header(self.headers, name)

@@ -8,6 +8,7 @@ through the resume contract.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -135,12 +136,14 @@ def _unconcatenated(exchanges: list[Exchange]) -> list[Exchange]:
     ]
 
 
-def run_body(provider: str, body: bytes, request_json: Any = None, content_type: str = "text/event-stream") -> ExchangeReport:
-    """Run one raw response body through the pipeline (handy in tests and for adapters' own output)."""
+def run_body(provider: str, body: bytes | list[bytes], request_json: Any = None,
+             content_type: str = "text/event-stream") -> ExchangeReport:
+    """Run one raw response body (or its chunks, in arrival order) through the pipeline."""
+    pieces = [body] if isinstance(body, bytes) else body
+    cuts = list(accumulate(len(piece) for piece in pieces))[:-1]
     request = Request(body=orjson.dumps(request_json) if request_json is not None else None, json=request_json)
-    exchange = Exchange(index=0, request=request,
-                        response=Response(headers={"content-type": [content_type]}, body=body),
-                        provider_hint=provider)
+    response = Response(headers={"content-type": [content_type]}, body=b"".join(pieces), chunks=cuts or None)
+    exchange = Exchange(index=0, request=request, response=response, provider_hint=provider)
     result, _ = _run_exchange(exchange, None)
     return result
 
@@ -175,7 +178,7 @@ def _run_exchange(
         result.turn = Turn(status="failed", stop="error", errors=[ErrorInfo(message=_error_text(response.body))])
         return result, previous
     if not response.body.strip():
-        if _wants_stream(request):
+        if _wants_stream(request, response):
             result.findings.append(finding("WIRE-006", "empty body for a streaming request", where))
         return result, previous
     frames = _frames(exchange, result)
@@ -205,7 +208,7 @@ def _frames(exchange: Exchange, result: ExchangeReport) -> list[Frame] | None:
         decoder = SSEDecoder(exchange=exchange.index)
     else:
         return None
-    frames = decoder.feed(body) + decoder.close()
+    frames = [frame for piece in response.pieces() for frame in decoder.feed(piece)] + decoder.close()
     result.findings += decoder.findings
     return frames
 
@@ -249,9 +252,13 @@ def _fold(provider: Provider, context: StreamContext, natives: list[NativeEvent]
 # -- helpers --------------------------------------------------------------------------------------------
 
 
-def _wants_stream(request: Request) -> bool:
+def _wants_stream(request: Request, response: Response) -> bool:
     body = request.json
-    return (isinstance(body, dict) and body.get("stream") is True) or "stream=true" in request.uri
+    return (
+        (isinstance(body, dict) and body.get("stream") is True)
+        or "stream=true" in request.uri
+        or response.content_type in ("text/event-stream", CHUNKS_CONTENT_TYPE)
+    )
 
 
 def _error_text(body: bytes) -> str:

@@ -6,10 +6,10 @@ item completes, so the cost of a fold is linear in the number of events whatever
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import orjson
 from pydantic_core import from_json
 
 from harness import events as ev
@@ -60,9 +60,12 @@ class Reducer:
         self._items: dict[str, Item] = {item.item_id: item for item in self.turn.items}
         self._bad_arguments: list[tuple[Item, Location, str]] = []
         if seed is not None:
+            # a truncated turn's open items were closed as incomplete; the re-attached stream reopens them
+            reopen = ("in_progress", "incomplete") if seed.status == "truncated" else ("in_progress",)
             self.turn.status = "in_progress"
             for item in self.turn.items:
-                if item.status == "in_progress":
+                if item.status in reopen:
+                    item.status = "in_progress"
                     self._open[item.item_id] = self._reseed(item)
         self._handlers: dict[str, Callable[[Any], None]] = {
             "turn.started": self._turn_started,
@@ -129,7 +132,12 @@ class Reducer:
             item = self._items.get(item_id)
             return None if item is None else item.arguments
         text = "".join(buffers.arguments)
-        return from_json(text, allow_partial="trailing-strings") if text.strip() else {}
+        if not text.strip():
+            return {}
+        try:
+            return from_json(text, allow_partial="trailing-strings")
+        except ValueError:
+            return None  # not even a prefix of JSON: nothing a UI could show
 
     # -- handlers -----------------------------------------------------------------------------------
 
@@ -291,7 +299,7 @@ class Reducer:
             for problem in buffers.structural.finish():
                 self.findings.append(finding("ASSEMBLY-006", f"{item.item_id}: {problem}", location))
             item.arguments = buffers.structural.value
-            item.arguments_text = orjson.dumps(item.arguments).decode()
+            item.arguments_text = json.dumps(item.arguments, ensure_ascii=False, separators=(",", ":"))
             item.arguments_valid = True
             return
         built = None if buffers.arguments is None else "".join(buffers.arguments)
@@ -308,8 +316,10 @@ class Reducer:
             item.arguments, item.arguments_valid = {}, True
             return
         try:
-            item.arguments = orjson.loads(text)
-        except orjson.JSONDecodeError:
+            # the standard library, not orjson: exact big integers and 1e400 (valid JSON) matter here,
+            # and it runs once per call, not per event
+            item.arguments = json.loads(text)
+        except (ValueError, RecursionError):
             item.arguments_valid = False
             self._bad_arguments.append((item, location, "not valid JSON"))
             return

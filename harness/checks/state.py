@@ -10,8 +10,8 @@ def state_checks(turn: Turn, exchange: int) -> list[Finding]:
     where = Location(exchange=exchange)
     found: list[Finding] = []
     calls = [item for item in turn.client_calls if item.status == "completed"]
-    if turn.stop == "tool_use" and not calls:
-        found.append(finding("STATE-001", "stop reason is tool_use but no client tool call completed", where,
+    if turn.stop == "tool_use" and not calls and turn.interrupt is None:
+        found.append(finding("STATE-001", "stop reason is tool_use but nothing waits for the client", where,
                              actual=turn.native_stop))
     elif calls and turn.stop in ("end_turn", "stop_sequence") and turn.interrupt is None:
         found.append(finding("STATE-001", f"{len(calls)} client tool call(s) but the stop reason is {turn.native_stop}",

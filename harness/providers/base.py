@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, ClassVar, Literal
 
 import orjson
@@ -18,9 +19,11 @@ from harness import events as ev
 from harness.exchange import Exchange, Request
 from harness.findings import Finding, Location, finding
 from harness.state import Interrupt, Turn
+from harness.wire import sse
 from harness.wire.frames import Frame
 
 Framing = Literal["sse", "eventstream", "jsonstream", "json"]
+Fragmenter = Callable[[str], list[str]]
 
 
 @dataclass(slots=True)
@@ -156,6 +159,20 @@ class Provider(ABC):
     def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
         """A correct next request body answering every pending call (``answers``: call id -> output)."""
 
+    # -- simulation -----------------------------------------------------------------------------------
+
+    def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        """The native events this provider would send for ``turn``, exactly as it sends them.
+
+        ``fragments`` decides how text and argument strings are cut into deltas (default: the
+        provider's own style); property suites pass any split they like.
+        """
+        raise NotImplementedError(f"{self.name} has no encoder yet")
+
+    def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
+        """Frame native events as the provider's wire bytes; typed SSE protocols name each event."""
+        return sse.encode([(native.get("type"), orjson.dumps(native).decode()) for native in natives])
+
     def is_continuation(self, request: Request) -> bool:
         """Whether ``request`` continues the previous exchange's turn (rather than starting afresh)."""
         return True
@@ -171,3 +188,12 @@ class Provider(ABC):
     def resume_cursor(self, request: Request) -> int | None:
         """For protocols that re-attach dropped streams: the cursor the request resumes after."""
         return None
+
+
+def fixed_size(size: int) -> Fragmenter:
+    """Cut strings into pieces of ``size`` code points, about what a tokenizer-driven stream sends."""
+
+    def cut(text: str) -> list[str]:
+        return [text[start : start + size] for start in range(0, len(text), size)]
+
+    return cut

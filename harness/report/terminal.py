@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -13,13 +15,15 @@ _STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info:
 
 
 def print_summary(reports: list[CassetteReport], console: Console, *, verbose: int = 0) -> None:
-    table = Table(title="Conformance check", show_lines=False, header_style="bold")
-    for column, justify in (("cassette", "left"), ("provider", "left"), ("turns", "right"), ("status", "left"),
+    root = _common_folder([report.path for report in reports])
+    table = Table(title=f"Conformance check of {root or '.'}", show_lines=False, header_style="bold")
+    table.add_column("cassette", overflow="fold", ratio=1)
+    for column, justify in (("provider", "left"), ("turns", "right"), ("status", "left"),
                             ("errors", "right"), ("warnings", "right"), ("expected", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for report in reports:
         status = Text("pass", style="green") if report.verdict == "pass" else Text("FAIL", style="bold red")
-        table.add_row(report.path, report.provider or "?", str(len(report.turns)), status,
+        table.add_row(_relative(report.path, root), report.provider or "?", str(len(report.turns)), status,
                       str(report.count(Severity.error)), str(report.count(Severity.warning)),
                       str(sum(1 for f in report.findings if report.is_expected(f))))
     console.print(table)
@@ -44,3 +48,14 @@ def print_summary(reports: list[CassetteReport], console: Console, *, verbose: i
     failed = sum(1 for report in reports if report.verdict == "fail")
     style = "bold red" if failed else "bold green"
     console.print(Text(f"{len(reports) - failed} passed, {failed} failed", style=style))
+
+
+def _common_folder(paths: list[str]) -> str:
+    """The folder all cassettes share, so the table shows short paths."""
+    if len(paths) == 1:
+        return os.path.dirname(paths[0])
+    return os.path.commonpath(paths) if paths else ""
+
+
+def _relative(path: str, root: str) -> str:
+    return os.path.relpath(path, root) if root else path

@@ -36,7 +36,8 @@ class SSEDecoder:
         self._started = False  # BOM handled
         self._discarding_line = False  # inside an over-long line, dropping bytes up to its end
         self._frames = 0
-        self._last_id: str | None = None
+        self._last_id: str | None = None  # like the reconnection time, it outlives the event (WHATWG)
+        self._retry: int | None = None
         self._reset_event()
 
     # -- public -------------------------------------------------------------------------------------
@@ -184,7 +185,6 @@ class SSEDecoder:
         self._frame_bytes = 0
         self._data: list[str] | None = None
         self._event: str | None = None
-        self._retry: int | None = None
         self._too_big = False
 
     # -- findings -----------------------------------------------------------------------------------
@@ -207,3 +207,22 @@ def decode(body: bytes, **options: int) -> tuple[list[Frame], list[Finding]]:
     frames = decoder.feed(body)
     frames += decoder.close()
     return frames, decoder.findings
+
+
+def encode(messages: list[tuple[str | None, str]], *, line_end: str = "\n") -> bytes:
+    """Frame ``(event name, data)`` pairs as an event stream, the inverse of ``decode``.
+
+    Data containing line breaks becomes several ``data:`` lines, which the decoder joins again; a
+    leading space is protected by the one space after the colon that the decoder strips.
+    """
+    out: list[str] = []
+    for event, data in messages:
+        if event is not None:
+            out.append(f"event: {event}{line_end}")
+        for line in _LINES.split(data):
+            out.append(f"data: {line}{line_end}")
+        out.append(line_end)
+    return "".join(out).encode("utf-8")
+
+
+_LINES = re.compile(r"\r\n|\r|\n")

@@ -1,0 +1,17 @@
+"""Hypothesis profiles for the whole suite: ``ci`` (the default) and ``thorough``.
+
+Pick one with ``HYPOTHESIS_PROFILE=thorough python -m pytest``. Property tests use function-scoped
+fixtures (``tmp_path``, ``remember``) that hold nothing between examples, so that health check is off.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+
+settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("thorough", max_examples=5000, deadline=None, suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -1,0 +1,88 @@
+"""Anthropic Messages streaming (``POST /v1/messages``, named SSE events, no sequence numbers).
+
+Facts: specs/openai-anthropic.md section C. The translator (``translator.py``) checks C.3 and
+keeps each response's raw blocks in a bounded cache (``blocks.py``), because the resume contract
+(``resume.py``, C.5) compares signatures, redacted data and server tool results the canonical Turn
+does not hold. The same provider instance translates a stream and then checks the next request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from harness.exchange import Exchange, Request
+from harness.findings import Finding
+from harness.providers.anthropic_messages import resume
+from harness.providers.anthropic_messages.blocks import MessageCache
+from harness.providers.anthropic_messages.translator import AnthropicTranslator
+from harness.providers.anthropic_messages_encoder import encode_turn
+from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
+from harness.state import Turn
+
+__all__ = ["AnthropicMessages"]
+
+_SSE_START = (b"event: message_start", b"event:message_start")
+
+
+class AnthropicMessages(Provider):
+    name = "anthropic-messages"
+    aliases = ("anthropic", "claude")
+    framing = "sse"
+    has_sequence_numbers = False
+
+    def __init__(self) -> None:
+        self.cache = MessageCache()
+
+    # -- recognising exchanges ------------------------------------------------------------------
+
+    def detect(self, exchange: Exchange) -> bool:
+        """C.1: the /v1/messages path, the anthropic-version header, or a body opening with message_start
+        (Vertex AI and Bedrock carry `anthropic_version` in the request body instead)."""
+        request = exchange.request
+        if request.path.rstrip("/").endswith("/v1/messages") or request.header("anthropic-version"):
+            return True
+        if isinstance(request.json, dict) and "anthropic_version" in request.json:
+            return True
+        return _opens_with_message_start(exchange.response.body)
+
+    # -- translation ------------------------------------------------------------------------------
+
+    def translator(self, context: StreamContext) -> Translator:
+        return AnthropicTranslator(context, self.cache)
+
+    def opens_stream(self, native: NativeEvent) -> bool:
+        return native.type == "message_start"
+
+    def closes_stream(self, native: NativeEvent) -> bool:
+        return native.type in ("message_stop", "error")
+
+    def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        return encode_turn(turn, fragments)
+
+    # -- the resume contract (C.5) ---------------------------------------------------------------
+
+    def is_continuation(self, request: Request) -> bool:
+        """Stateless protocol: a request continues the conversation when it re-sends assistant content."""
+        return any(message.get("role") == "assistant" for message in resume.messages_of(request))
+
+    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
+        return resume.check(turn, self.cache.get(turn.response_id), request, exchange)
+
+    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
+        return resume.build(turn, self.cache.get(turn.response_id), answers, prior)
+
+
+def _opens_with_message_start(body: bytes) -> bool:
+    head = body[:4096].lstrip(b"\xef\xbb\xbf\r\n ")
+    if head.startswith(_SSE_START):
+        return True
+    first = head.split(b"\n", 1)[0].removeprefix(b"data:").strip()
+    if not first.startswith(b"{"):
+        return False
+    try:
+        payload = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(payload, dict) and payload.get("type") == "message_start"

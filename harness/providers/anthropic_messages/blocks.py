@@ -1,0 +1,142 @@
+"""Raw content blocks as an Anthropic stream built them: what the canonical Turn does not keep.
+
+The resume contract (specs/openai-anthropic.md C.5) compares the next request's echo with the
+response byte for byte: thinking signatures, redacted_thinking data, citations, server tool
+results. The canonical state has no field for such provider-opaque values, so the provider keeps
+each response's blocks here, keyed by response id, in a bounded cache.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+CLIENT_CALL = "tool_use"
+SERVER_CALLS = frozenset({"server_tool_use", "mcp_tool_use"})
+CALLS = SERVER_CALLS | {CLIENT_CALL}
+THINKING = frozenset({"thinking", "redacted_thinking"})
+KNOWN = CALLS | THINKING | {"text", "container_upload", "compaction"}
+
+# C.3.5: which block types each delta type may target (compaction_delta is beta, C.2)
+DELTA_TARGETS: dict[str, frozenset[str]] = {
+    "text_delta": frozenset({"text"}),
+    "citations_delta": frozenset({"text"}),
+    "thinking_delta": frozenset({"thinking"}),
+    "signature_delta": frozenset({"thinking"}),
+    "input_json_delta": CALLS,
+    "compaction_delta": frozenset({"compaction"}),
+}
+
+
+def is_result(block_type: str) -> bool:
+    """``*_tool_result`` blocks (web search, code execution, tool search, MCP, ...) arrive complete."""
+    return block_type.endswith("_tool_result")
+
+
+def is_known(block_type: str) -> bool:
+    return block_type in KNOWN or is_result(block_type)
+
+
+@dataclass(slots=True)
+class RawBlock:
+    """One content block: its start payload plus the fragments that followed, joined on demand."""
+
+    index: int
+    type: str
+    start: dict[str, Any]
+    item_id: str
+    parts: list[str] = field(default_factory=list)  # text_delta / thinking_delta fragments
+    json_parts: list[str] = field(default_factory=list)  # input_json_delta fragments
+    citations: list[Any] = field(default_factory=list)
+    signature: str | None = None  # the last signature_delta (the SDK overwrites, C.4)
+    signature_deltas: int = 0
+    closed: bool = False
+
+    @property
+    def call_id(self) -> str | None:
+        value = self.start.get("id")
+        return value if isinstance(value, str) else None
+
+    @property
+    def result_for(self) -> str | None:
+        value = self.start.get("tool_use_id")
+        return value if isinstance(value, str) else None
+
+    def start_text(self, key: str) -> str:
+        value = self.start.get(key)
+        return value if isinstance(value, str) else ""
+
+    def start_input(self) -> dict[str, Any]:
+        value = self.start.get("input")
+        return value if isinstance(value, dict) else {}
+
+    def streamed_json(self) -> str:
+        return "".join(self.json_parts)
+
+    def parsed_input(self) -> tuple[Any, bool]:
+        """The final input and whether it is a complete JSON object (C.4: empty buffer -> start input)."""
+        text = self.streamed_json()
+        if not text.strip():
+            return self.start_input(), True
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            return text, False
+        return value, isinstance(value, dict)
+
+    def final(self) -> dict[str, Any]:
+        """The block as the SDK's accumulated message holds it, and as an echo must carry it."""
+        block = dict(self.start)
+        if self.type == "text":
+            block["text"] = self.start_text("text") + "".join(self.parts)
+            citations = [*(self.start.get("citations") or []), *self.citations]
+            if citations:
+                block["citations"] = citations
+            else:
+                block.pop("citations", None)
+        elif self.type == "thinking":
+            block["thinking"] = self.start_text("thinking") + "".join(self.parts)
+            block["signature"] = self.signature if self.signature is not None else self.start_text("signature")
+        elif self.type in CALLS:
+            block["input"] = self.parsed_input()[0]
+        return block
+
+    @property
+    def complete(self) -> bool:
+        """Closed, and (for a tool call) with arguments that parse as an object."""
+        return self.closed and (self.type not in CALLS or self.parsed_input()[1])
+
+
+@dataclass(slots=True)
+class MessageRecord:
+    """Everything the resume checks need about one response beyond the canonical Turn."""
+
+    response_id: str
+    blocks: list[RawBlock]
+    stop_reason: str | None = None
+
+    def content(self) -> list[dict[str, Any]]:
+        return [block.final() for block in self.blocks]
+
+
+class MessageCache:
+    """The last ``limit`` responses a provider instance translated, by response id.
+
+    Bounded because one provider instance checks whole corpora; the resume check only ever needs
+    the response just before the request it looks at.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self.limit = limit
+        self._records: OrderedDict[str, MessageRecord] = OrderedDict()
+
+    def put(self, record: MessageRecord) -> None:
+        self._records[record.response_id] = record
+        self._records.move_to_end(record.response_id)
+        while len(self._records) > self.limit:
+            self._records.popitem(last=False)
+
+    def get(self, response_id: str | None) -> MessageRecord | None:
+        return None if response_id is None else self._records.get(response_id)

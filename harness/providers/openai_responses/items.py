@@ -1,0 +1,166 @@
+"""OpenAI Responses output items: what kind of canonical item each is, and what its final shape declares.
+
+Item shapes follow specs/openai-anthropic.md A.4. Everything here reads untrusted dicts, so every
+accessor checks types and falls back to None instead of raising.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness import events as ev
+
+# Client-executed calls, answered by ``<type>_output`` input items keyed by call_id (A.4, A.8.1).
+# computer/shell/apply_patch calls are client tools in the SDK union too, so they are listed here.
+CLIENT_CALLS = frozenset(
+    {"function_call", "custom_tool_call", "computer_call", "local_shell_call", "shell_call", "apply_patch_call"}
+)
+# Hosted tools the server runs itself; tool_search_call says which side runs it in ``execution``.
+SERVER_CALLS = frozenset(
+    {"mcp_call", "web_search_call", "file_search_call", "code_interpreter_call", "image_generation_call",
+     "tool_search_call"}
+)
+ANSWER_TYPES = frozenset({f"{kind}_output" for kind in CLIENT_CALLS} | {"tool_search_output"})
+APPROVAL_REQUEST = "mcp_approval_request"
+APPROVAL_RESPONSE = "mcp_approval_response"
+
+# Free-form (non-JSON) tool input is carried as text part 0 of its tool_call item: canonical
+# arguments are JSON by contract and the reducer parses them (A.7: "custom input is free text").
+FREEFORM_PART = 0
+# Raw reasoning content (reasoning_text) shares the reasoning channel with summaries; its parts are
+# numbered from here so summary_index 0 and content_index 0 never collide.
+REASONING_TEXT_BASE = 1000
+
+
+def string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def integer(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def index(value: Any) -> int | None:
+    """An output/content/summary index: a non-negative integer, else None (the schema reports it)."""
+    number = integer(value)
+    return number if number is not None and number >= 0 else None
+
+
+def executor_of(item: dict[str, Any]) -> ev.Executor | None:
+    kind = string(item.get("type"))
+    if kind == "tool_search_call":
+        return "client" if item.get("execution") == "client" else "server"
+    if kind in CLIENT_CALLS:
+        return "client"
+    if kind in SERVER_CALLS:
+        return "server"
+    return None
+
+
+def canonical_kind(item: dict[str, Any]) -> ev.ItemKind:
+    kind = string(item.get("type"))
+    if kind in ("message", "reasoning"):
+        return kind  # type: ignore[return-value]
+    if executor_of(item) is not None:
+        return "tool_call"
+    return "approval_request" if kind == APPROVAL_REQUEST else "other"
+
+
+def is_client_call(item: dict[str, Any]) -> bool:
+    return executor_of(item) == "client" and isinstance(item.get("call_id"), str)
+
+
+def item_started(item: dict[str, Any], item_id: str) -> ev.ItemStarted:
+    return ev.ItemStarted(
+        item_id=item_id,
+        kind=canonical_kind(item),
+        role=string(item.get("role")),
+        name=string(item.get("name")),
+        call_id=string(item.get("call_id")),
+        executor=executor_of(item),
+    )
+
+
+def freeform_input(item: dict[str, Any]) -> str | None:
+    """The non-JSON input a tool item carries: custom tool input or interpreter code."""
+    return string(item.get("input")) if item.get("type") == "custom_tool_call" else string(item.get("code"))
+
+
+def content_texts(item: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """Final texts a done item carries, per canonical channel and part number."""
+    found: dict[str, dict[int, str]] = {"text": {}, "refusal": {}, "reasoning": {}}
+    content = item.get("content")
+    for index, part in enumerate(content if isinstance(content, list) else []):
+        if not isinstance(part, dict):
+            continue
+        if part.get("type") == "output_text" and isinstance(part.get("text"), str):
+            found["text"][index] = part["text"]
+        elif part.get("type") == "refusal" and isinstance(part.get("refusal"), str):
+            found["refusal"][index] = part["refusal"]
+        elif part.get("type") == "reasoning_text" and isinstance(part.get("text"), str):
+            found["reasoning"][REASONING_TEXT_BASE + index] = part["text"]
+    summary = item.get("summary")
+    for index, part in enumerate(summary if isinstance(summary, list) else []):
+        if isinstance(part, dict) and isinstance(part.get("text"), str):
+            found["reasoning"][index] = part["text"]
+    return found
+
+
+def arguments_of(item: dict[str, Any]) -> str | None:
+    """JSON argument text of a call item (function, MCP, approval request); None for free-form tools."""
+    if item.get("type") in ("custom_tool_call", "code_interpreter_call"):
+        return None
+    return string(item.get("arguments"))
+
+
+def summary_of(item: dict[str, Any]) -> dict[str, Any]:
+    """What A.6.15 compares between output_item.done and the terminal output (never encrypted_content)."""
+    return {
+        "id": item.get("id"),
+        "type": item.get("type"),
+        "status": item.get("status"),
+        "texts": content_texts(item),
+        "arguments": arguments_of(item),
+        "input": freeform_input(item),
+        "call_id": item.get("call_id"),
+    }
+
+
+def output_differences(done: dict[str, Any], final: Any) -> list[str]:
+    """Fields on which a terminal ``response.output`` entry disagrees with the item's output_item.done."""
+    if not isinstance(final, dict):
+        return ["entry is not an object"]
+    before, after = summary_of(done), summary_of(final)
+    return [field for field in before if before[field] != after[field] and not _absent_status(field, before, after)]
+
+
+def _absent_status(field: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    # an item type without a status field (reasoning, mcp_list_tools) may omit it on either side
+    return field == "status" and (before[field] is None or after[field] is None)
+
+
+def error_message(body: dict[str, Any]) -> str:
+    message = body.get("message")
+    return message if isinstance(message, str) else "(no message)"
+
+
+def usage_event(raw: Any) -> ev.UsageReported | None:
+    if not isinstance(raw, dict):
+        return None
+    input_details, output_details = raw.get("input_tokens_details"), raw.get("output_tokens_details")
+    return ev.UsageReported(
+        input_tokens=integer(raw.get("input_tokens")),
+        output_tokens=integer(raw.get("output_tokens")),
+        total_tokens=integer(raw.get("total_tokens")),
+        cached_tokens=integer(input_details.get("cached_tokens")) if isinstance(input_details, dict) else None,
+        reasoning_tokens=integer(output_details.get("reasoning_tokens")) if isinstance(output_details, dict) else None,
+    )
+
+
+def server_result(item: dict[str, Any], item_id: str) -> list[ev.CanonicalEvent]:
+    """An MCP call the server ran carries its output (or error) on the done item."""
+    if item.get("type") != "mcp_call" or (item.get("output") is None and item.get("error") is None):
+        return []
+    failed = item.get("error") is not None
+    return [ev.ToolResult(call_id=item_id, output=item.get("error") if failed else item.get("output"),
+                          is_error=failed, executor="server")]

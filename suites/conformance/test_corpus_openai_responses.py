@@ -1,0 +1,203 @@
+"""The openai-responses provider against every real recording in ../shared/corpus/openai-responses.
+
+Each file must run through the pipeline without a crash and without an error-severity finding
+beyond the ones explained in EXPECTED_FINDINGS; then what the harness folded (text, tool names,
+call ids, parsed arguments, status) is compared with the official SDK's accumulator
+(openai-python src/openai/lib/streaming/responses/_responses.py, ``ResponseStreamState.handle_event``)
+fed the same payloads as typed events built with the SDK's own ``construct_type``. Like the SDK's
+stream helper, the final answer is the terminal event's ``response``, not a snapshot.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+
+from harness.cassette import CHUNKS_CONTENT_TYPE, load
+from harness.findings import Severity
+from harness.pipeline import ExchangeReport, check_path
+from harness.state import Turn
+from harness.wire.jsonlines import JSONLinesDecoder
+from harness.wire.sse import SSEDecoder
+
+responses_streaming = pytest.importorskip("openai.lib.streaming.responses._responses")
+from openai._models import construct_type  # noqa: E402
+from openai._types import omit  # noqa: E402
+from openai.types.responses import ResponseStreamEvent  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "openai-responses"
+if not CORPUS.is_dir():
+    pytest.skip(f"no corpus at {CORPUS}", allow_module_level=True)
+
+PROVIDER = "openai-responses"
+ACCOUNT_HEADERS = ("the source cassette kept openai-organization / openai-project response headers, account "
+                   "identifiers the loader treats as credentials")
+NO_SEQUENCE_NUMBERS = "captured before the API numbered its events (early 2025): every event lacks sequence_number"
+EXPECTED_FINDINGS: dict[str, dict[str, str]] = {
+    "pai_background_mode_resume_starting_after.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "pai_fn_call_streaming_usage.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "pai_fn_call_then_resume_no_seqnum.yaml": {
+        "CASSETTE-006": ACCOUNT_HEADERS,
+        "SCHEMA-001": NO_SEQUENCE_NUMBERS + "; output_text.delta/.done also lack the now-required logprobs",
+        "ORDER-001": NO_SEQUENCE_NUMBERS,
+        "RESUME-003": "the stateless continuation echoes the call and answers it under call_id 'fc_67e5...' (the "
+                      "item id) instead of the model's call_kL0P...: the recorded client (pydantic-ai, early 2025) "
+                      "re-labelled the call, so the call the model made is never answered",
+    },
+    "pai_mcp_server_tool_stream.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "pai_native_tool_search_fn_call_resume.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "pai_openrouter_responses_raw_cot.yaml": {
+        "ASSEMBLY-007": "OpenRouter's response.completed lists the reasoning item as rs_tmp_ku4i7pagjwn while "
+                        "output_item.added/done streamed it as rs_tmp_2kbe7x16sax (a compat server minting ids twice)",
+    },
+    "pai_reasoning_summary_code_interpreter.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "pai_reasoning_summary_stream.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "pai_web_search_tool_stream.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "vercel_custom_tool_input_delta.chunks.txt": {
+        "SCHEMA-001": "vercel/ai composed this capture without sequence_number",
+        "ORDER-001": "vercel/ai composed this capture without sequence_number",
+    },
+    "vercel_parallel_tool_call_wrapper_HANDMADE.chunks.txt": {
+        "WIRE-004": "hand-made: the response.created and response.completed lines lack their closing brace",
+        "SCHEMA-001": "hand-made without sequence_number",
+        "ORDER-001": "hand-made without sequence_number",
+        "LIFECYCLE-101": "the unreadable response.created leaves output_item.added as the first event",
+        "LIFECYCLE-007": "so the item starts before any turn does",
+        "LIFECYCLE-005": "and the unreadable response.completed leaves the stream without a terminal event",
+    },
+}
+# Warnings the harness gives on real recordings, and why they are right:
+#  - LIFECYCLE-113 on every function_call_arguments.done: no real capture carries the `name` the SDK type
+#    declares (A.9 says tolerate and warn).
+#  - vercel_programmatic_tool_calling.1: the function_call a program calls is done with status in_progress
+#    (LIFECYCLE-108), so the folded call is incomplete and STATE-001 sees tool_use without a completed call.
+#  - vercel_mcp_tool_approval.1: an approval-only interrupt stops with tool_use; STATE-001 counts client calls
+#    only (a spine change is requested so that a pending approval counts as tool work).
+
+_TERMINAL = ("response.completed", "response.failed", "response.incomplete")
+_SDK_TYPES = {get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(ResponseStreamEvent)[0])}
+
+
+def _files() -> list[Path]:
+    return sorted(path for path in CORPUS.iterdir() if path.suffix in (".yaml", ".txt"))
+
+
+def _check(path: Path) -> Any:
+    return check_path(path, provider=PROVIDER if path.suffix == ".txt" else None)
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda path: path.name)
+def test_no_unexplained_error(path: Path) -> None:
+    report = _check(path)
+    errors = {f.check for f in report.findings if f.severity is Severity.error}
+    assert errors == set(EXPECTED_FINDINGS.get(path.name, {}))
+
+
+# -- the SDK's accumulator, fed the same payloads ------------------------------------------------------------
+
+
+def _payload_streams(path: Path) -> list[list[dict[str, Any]]]:
+    """Each response stream's payloads; a chunk fixture of an agent loop is split at each response.created,
+    as the pipeline splits it."""
+    streams: list[list[dict[str, Any]]] = []
+    for exchange in load(path, PROVIDER if path.suffix == ".txt" else None).exchanges:
+        chunked = exchange.response.content_type == CHUNKS_CONTENT_TYPE
+        decoder = JSONLinesDecoder() if chunked else SSEDecoder()
+        frames = decoder.feed(exchange.response.body + (b"\n" if chunked else b"")) + decoder.close()
+        data = [frame.data for frame in frames]
+        if "[DONE]" in data:  # the SDK's SSE layer stops reading at it (openai/_streaming.py)
+            data = data[: data.index("[DONE]")]
+        payloads = [_json(item) for item in data]
+        if not chunked:
+            streams.append(payloads)
+            continue
+        for payload in payloads:
+            if not streams or (payload.get("type") == "response.created" and streams[-1]):
+                streams.append([])
+            streams[-1].append(payload)
+    return streams
+
+
+def _json(data: str) -> dict[str, Any]:
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return {"type": "<unreadable>"}
+    return value if isinstance(value, dict) else {"type": "<unreadable>"}
+
+
+def _sdk_final(payloads: list[dict[str, Any]]) -> tuple[Any, str | None]:
+    """(terminal response, None), or (the APIError message, "error") when the SDK's SSE layer raises on a
+    payload with a truthy ``error`` (openai/_streaming.py), or (None, why the SDK cannot read the stream)."""
+    state = responses_streaming.ResponseStreamState(input_tools=omit, text_format=omit)
+    final = None
+    for payload in payloads:
+        if payload.get("type") == "<unreadable>":
+            return None, "a line is not JSON; the SDK's SSE layer raises on it"
+        if payload.get("type") not in _SDK_TYPES:
+            continue  # keepalive and unknown types are not in the SDK union; [DONE] ends its loop
+        if payload.get("error"):
+            return payload["error"].get("message") if isinstance(payload["error"], dict) else None, "error"
+        try:
+            events = state.handle_event(construct_type(type_=ResponseStreamEvent, value=payload))
+        except (RuntimeError, AssertionError, AttributeError, IndexError) as error:
+            return None, f"the SDK accumulator raises {type(error).__name__}: {error}"
+        final = next((event.response for event in events if event.type in _TERMINAL), final)
+    return final, None if final is not None else "no terminal event"
+
+
+def _sdk_view(response: Any) -> dict[str, Any]:
+    output = response.output or []
+    return {
+        "status": response.status,
+        "text": "".join(part.text for item in output if item.type == "message"
+                        for part in item.content if part.type == "output_text"),
+        "calls": [(item.name, item.call_id, json.loads(item.arguments)) for item in output if item.type == "function_call"],
+        "custom": [(item.name, item.call_id, item.input) for item in output if item.type == "custom_tool_call"],
+    }
+
+
+def _harness_view(turn: Turn) -> dict[str, Any]:
+    calls = [item for item in turn.items if item.is_client_call]
+    return {
+        "status": "completed" if turn.status == "interrupted" else turn.status,
+        "text": turn.text,
+        "calls": [(item.name, item.call_id, item.arguments) for item in calls if item.arguments_text is not None],
+        "custom": [(item.name, item.call_id, item.text[0]) for item in calls
+                   if item.arguments_text is None and 0 in item.text],
+    }
+
+
+def _replayed(streams: list[list[dict[str, Any]]], exchange: ExchangeReport) -> list[dict[str, Any]]:
+    """A re-attached suffix as the SDK stream helper reads it: it replays from 0 and keeps the prefix up to
+    the cursor (A.8.4; openai-python ``ResponseStream`` filters ``sequence_number > starting_after``)."""
+    suffix = streams[exchange.index]
+    if exchange.resumed_after is None:
+        return suffix
+    prefix = [p for p in streams[exchange.index - 1] if (p.get("sequence_number") or 0) <= exchange.resumed_after]
+    return prefix + suffix
+
+
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings:UserWarning")  # the SDK's own model_copy
+@pytest.mark.parametrize("path", _files(), ids=lambda path: path.name)
+def test_folded_turns_agree_with_the_sdk(path: Path) -> None:
+    report = _check(path)
+    streams = _payload_streams(path)
+    compared, skipped = 0, []
+    for exchange in report.exchanges:
+        if exchange.turn is None or exchange.index >= len(streams):
+            continue  # a non-streamed JSON answer: nothing was folded
+        final, problem = _sdk_final(_replayed(streams, exchange))
+        if problem == "error":
+            assert final in [error.message for error in exchange.turn.errors]
+        elif problem is not None:
+            skipped.append(f"exchange {exchange.index}: {problem}")
+            continue
+        else:
+            assert _harness_view(exchange.turn) == _sdk_view(final)
+        compared += 1
+    if not compared:
+        pytest.skip("; ".join(skipped))
