@@ -57,6 +57,7 @@ class Reducer:
         self._completed = False
         self._finished = False
         self._open: dict[str, _Buffers] = {}
+        self._late: dict[str, _Buffers] = {}  # fragments that arrived after their item completed
         self._items: dict[str, Item] = {item.item_id: item for item in self.turn.items}
         self._bad_arguments: list[tuple[Item, Location, str]] = []
         if seed is not None:
@@ -115,6 +116,8 @@ class Reducer:
                 )
             self._close(item, self._open.pop(item_id), location=Location())
             item.status = "incomplete"
+        for item_id, late in self._late.items():
+            self._join(self._items[item_id], late)
         cut_short = turn.status in ("truncated", "incomplete", "failed")
         for item, where, problem in self._bad_arguments:
             lowered = Severity.warning if cut_short or item.status == "incomplete" else None
@@ -247,8 +250,10 @@ class Reducer:
             return buffers
         if item_id in self._items:
             self._flag("LIFECYCLE-002", f"{event.type} for item {item_id} after it completed", event)
-            buffers = self._open[item_id] = self._reseed(self._items[item_id])
-            return buffers
+            late = self._late.get(item_id)
+            if late is None:
+                late = self._late[item_id] = self._reseed(self._items[item_id])
+            return late  # kept (nothing that arrived is lost) but the item stays completed
         self._flag("LIFECYCLE-001", f"{event.type} for item {item_id}, which never started", event)
         self._add(Item(item_id=item_id, kind=kind))  # type: ignore[arg-type]
         return self._open[item_id]
@@ -262,6 +267,13 @@ class Reducer:
         if item.arguments_text is not None:
             buffers.arguments = [item.arguments_text]
         return buffers
+
+    @staticmethod
+    def _join(item: Item, buffers: _Buffers) -> None:
+        for (channel, part), fragments in buffers.parts.items():
+            getattr(item, channel)[part] = "".join(fragments)
+        if buffers.arguments is not None:
+            item.arguments_text = "".join(buffers.arguments)
 
     def _close(self, item: Item, buffers: _Buffers, location: Location, declared: ev.Declared | None = None) -> None:
         for (channel, part), fragments in buffers.parts.items():

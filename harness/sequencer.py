@@ -7,8 +7,12 @@ order, and a duplicate is dropped so the fold sees each event once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from harness.findings import Finding, finding
-from harness.providers.base import NativeEvent
+
+if TYPE_CHECKING:  # the sequencer needs only the events' attributes, not the provider registry
+    from harness.providers.base import NativeEvent
 
 MAX_GAP_FINDINGS = 20
 

@@ -26,9 +26,26 @@ def parse_path(path: str) -> list[Segment] | None:
         if match is None:
             return None
         name, index, single, double = match.groups()
-        segments.append(int(index) if index is not None else (name or single or double or ""))
+        quoted = single if single is not None else double
+        segments.append(int(index) if index is not None else name if name is not None else _unescape(quoted or ""))
         position = match.end()
     return segments
+
+
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|.)")
+_SIMPLE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _unescape(quoted: str) -> str:
+    """RFC 9535 name-selector escapes: ``\\'``, ``\\"``, ``\\\\``, ``\\n``..., ``\\uXXXX``."""
+
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code.startswith("u") and len(code) == 5:
+            return chr(int(code[1:], 16))
+        return _SIMPLE.get(code, code)
+
+    return _ESCAPE.sub(one, quoted)
 
 
 class StructuralArguments:

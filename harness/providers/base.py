@@ -38,10 +38,14 @@ class NativeEvent:
     seq: int | None = None
     sse_event: str | None = None
 
+    cached_origin: ev.Origin | None = None
+
     def origin(self) -> ev.Origin:
-        return ev.Origin(
-            exchange=self.exchange, frame=self.frame, offset=self.offset, native_type=self.type, native_seq=self.seq
-        )
+        """Where canonical events made from this one came from (built once, shared by all of them)."""
+        if self.cached_origin is None:
+            self.cached_origin = ev.Origin(exchange=self.exchange, frame=self.frame, offset=self.offset,
+                                           native_type=self.type, native_seq=self.seq)
+        return self.cached_origin
 
     def location(self, **extra: Any) -> Location:
         return Location(
@@ -122,16 +126,16 @@ class Provider(ABC):
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """Turn one frame into a native event, or into findings saying why it cannot be one."""
-        where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
         try:
             payload = orjson.loads(frame.data)
         except orjson.JSONDecodeError as error:
-            return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=frame.data[:200])]
+            return [finding("WIRE-004", f"data is not JSON: {error}", _at(frame, exchange), actual=frame.data[:200])]
         if not isinstance(payload, dict):
-            return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object", where)]
+            return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object",
+                            _at(frame, exchange))]
         kind = self.native_type(payload, frame)
         if kind is None:
-            return [finding("SCHEMA-004", "payload has no string `type`", where)]
+            return [finding("SCHEMA-004", "payload has no string `type`", _at(frame, exchange))]
         return NativeEvent(
             type=kind,
             data=payload,
@@ -188,6 +192,10 @@ class Provider(ABC):
     def resume_cursor(self, request: Request) -> int | None:
         """For protocols that re-attach dropped streams: the cursor the request resumes after."""
         return None
+
+
+def _at(frame: Frame, exchange: int) -> Location:
+    return Location(exchange=exchange, frame=frame.index, offset=frame.offset)
 
 
 def fixed_size(size: int) -> Fragmenter:

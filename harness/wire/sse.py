@@ -35,6 +35,7 @@ class SSEDecoder:
         self._buffer_offset = 0  # absolute offset of _buffer[0] in the body
         self._started = False  # BOM handled
         self._discarding_line = False  # inside an over-long line, dropping bytes up to its end
+        self._skip_lf = False  # an over-long line was dropped up to its CR; an LF next belongs to it
         self._frames = 0
         self._last_id: str | None = None  # like the reconnection time, it outlives the event (WHATWG)
         self._retry: int | None = None
@@ -62,8 +63,9 @@ class SSEDecoder:
                 finding("WIRE-003", "the body ended inside an event (no blank line after it)",
                         self._where(self._frame_start), actual=self._frame_bytes)
             )
-            if self._data is not None:
-                frames.append(self._dispatch(self._buffer_offset, truncated=True))
+            frame = self._dispatch(self._buffer_offset, truncated=True)
+            if frame is not None:
+                frames.append(frame)
         return frames
 
     # -- lines --------------------------------------------------------------------------------------
@@ -81,6 +83,13 @@ class SSEDecoder:
         frames: list[Frame] = []
         buffer = self._buffer
         start = 0
+        if self._skip_lf and buffer:
+            self._skip_lf = False
+            if buffer[:1] == b"\n":  # the LF of a CRLF that ended a discarded over-long line
+                start = 1
+                self._frame_bytes += 1
+        if self._frame_start is None and not self._discarding_line and b"\r" not in buffer:
+            start = self._whole_events(frames)
         while True:
             match = _LINE_END.search(buffer, start)
             if match is None:
@@ -95,6 +104,7 @@ class SSEDecoder:
             line_offset = self._buffer_offset + start
             if self._discarding_line:
                 self._discarding_line = False
+                self._frame_bytes += end - start + terminator
             else:
                 frame = self._line(bytes(buffer[start:end]), line_offset, end - start + terminator)
                 if frame is not None:
@@ -108,10 +118,53 @@ class SSEDecoder:
             if not self._too_big:
                 self._oversized(self._frame_start)
             self._too_big = True
+            self._frame_bytes += len(buffer)
             self._buffer_offset += len(buffer)
+            ends_line = buffer.endswith(b"\r")  # held back only to see whether an LF follows
             buffer.clear()
-            self._discarding_line = True
+            if ends_line:
+                self._skip_lf = True
+            else:
+                self._discarding_line = True
         return frames
+
+    def _whole_events(self, frames: list[Frame]) -> int:
+        """Fast path for the common case (LF line ends, valid UTF-8, only data/event fields and
+        comments): decode whole events at once. Returns how far it got; the line-by-line path takes
+        over from there for anything else, so frames, offsets and findings are the same either way."""
+        buffer = self._buffer
+        position = 0
+        while True:
+            if buffer[position : position + 1] == b"\n":
+                position += 1  # a blank line with no event pending
+                continue
+            end = buffer.find(b"\n\n", position)
+            if end == -1 or end + 2 - position > self.max_frame_bytes:
+                return position
+            try:
+                text = buffer[position:end].decode("utf-8")
+            except UnicodeDecodeError:
+                return position
+            data: list[str] = []
+            event: str | None = None
+            for line in text.split("\n"):
+                name, colon, value = line.partition(":")
+                if not name and colon:
+                    continue  # a comment
+                if colon and value[:1] == " ":
+                    value = value[1:]
+                if name == "data":
+                    data.append(value)
+                elif name == "event":
+                    event = value
+                else:
+                    return position  # id, retry or an unknown field: the careful path
+            if data:
+                offset = self._buffer_offset + position
+                frames.append(Frame(index=self._frames, offset=offset, end=self._buffer_offset + end + 2,
+                                    data="\n".join(data), event=event, id=self._last_id, retry=self._retry))
+                self._frames += 1
+            position = end + 2
 
     def _line(self, raw: bytes, offset: int, length: int) -> Frame | None:
         if not raw:

@@ -21,6 +21,7 @@ from harness.pipeline import CassetteReport, check_path
 from harness.state import Turn
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.sse import SSEDecoder
+from suites import corpus
 
 anthropic_streaming = pytest.importorskip("anthropic.lib.streaming._messages")
 beta_streaming = pytest.importorskip("anthropic.lib.streaming._beta_messages")
@@ -28,7 +29,7 @@ from anthropic._models import construct_type_unchecked  # noqa: E402
 from anthropic.types import RawMessageStreamEvent  # noqa: E402
 from anthropic.types.beta import BetaRawMessageStreamEvent  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "anthropic"
+CORPUS = corpus.CORPUS / "anthropic"
 if not CORPUS.is_dir():
     pytest.skip(f"no corpus at {CORPUS}", allow_module_level=True)
 

@@ -22,40 +22,37 @@ from harness.pipeline import ExchangeReport, check_path
 from harness.state import Turn
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.sse import SSEDecoder
+from suites import corpus
 
 responses_streaming = pytest.importorskip("openai.lib.streaming.responses._responses")
 from openai._models import construct_type  # noqa: E402
 from openai._types import omit  # noqa: E402
 from openai.types.responses import ResponseStreamEvent  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "openai-responses"
+CORPUS = corpus.CORPUS / "openai-responses"
 if not CORPUS.is_dir():
     pytest.skip(f"no corpus at {CORPUS}", allow_module_level=True)
 
 PROVIDER = "openai-responses"
-ACCOUNT_HEADERS = ("the source cassette kept openai-organization / openai-project response headers, account "
-                   "identifiers the loader treats as credentials")
+SESSION_COOKIE = ("the source cassette kept a session cookie (__cf_bm / _cfuvid) in a request header; a cookie "
+                  "is a credential and must not be stored")
 NO_SEQUENCE_NUMBERS = "captured before the API numbered its events (early 2025): every event lacks sequence_number"
 EXPECTED_FINDINGS: dict[str, dict[str, str]] = {
-    "pai_background_mode_resume_starting_after.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
-    "pai_fn_call_streaming_usage.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "pai_background_mode_resume_starting_after.yaml": {"CASSETTE-006": SESSION_COOKIE},
     "pai_fn_call_then_resume_no_seqnum.yaml": {
-        "CASSETTE-006": ACCOUNT_HEADERS,
+        "CASSETTE-006": SESSION_COOKIE,
         "SCHEMA-001": NO_SEQUENCE_NUMBERS + "; output_text.delta/.done also lack the now-required logprobs",
         "ORDER-001": NO_SEQUENCE_NUMBERS,
         "RESUME-003": "the stateless continuation echoes the call and answers it under call_id 'fc_67e5...' (the "
                       "item id) instead of the model's call_kL0P...: the recorded client (pydantic-ai, early 2025) "
                       "re-labelled the call, so the call the model made is never answered",
     },
-    "pai_mcp_server_tool_stream.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
-    "pai_native_tool_search_fn_call_resume.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "pai_native_tool_search_fn_call_resume.yaml": {"CASSETTE-006": SESSION_COOKIE},
     "pai_openrouter_responses_raw_cot.yaml": {
         "ASSEMBLY-007": "OpenRouter's response.completed lists the reasoning item as rs_tmp_ku4i7pagjwn while "
                         "output_item.added/done streamed it as rs_tmp_2kbe7x16sax (a compat server minting ids twice)",
     },
-    "pai_reasoning_summary_code_interpreter.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
-    "pai_reasoning_summary_stream.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
-    "pai_web_search_tool_stream.yaml": {"CASSETTE-006": ACCOUNT_HEADERS},
+    "pai_web_search_tool_stream.yaml": {"CASSETTE-006": SESSION_COOKIE},
     "vercel_custom_tool_input_delta.chunks.txt": {
         "SCHEMA-001": "vercel/ai composed this capture without sequence_number",
         "ORDER-001": "vercel/ai composed this capture without sequence_number",
@@ -73,9 +70,7 @@ EXPECTED_FINDINGS: dict[str, dict[str, str]] = {
 #  - LIFECYCLE-113 on every function_call_arguments.done: no real capture carries the `name` the SDK type
 #    declares (A.9 says tolerate and warn).
 #  - vercel_programmatic_tool_calling.1: the function_call a program calls is done with status in_progress
-#    (LIFECYCLE-108), so the folded call is incomplete and STATE-001 sees tool_use without a completed call.
-#  - vercel_mcp_tool_approval.1: an approval-only interrupt stops with tool_use; STATE-001 counts client calls
-#    only (a spine change is requested so that a pending approval counts as tool work).
+#    (LIFECYCLE-108: A.6.13 wants completed or incomplete at done).
 
 _TERMINAL = ("response.completed", "response.failed", "response.incomplete")
 _SDK_TYPES = {get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(ResponseStreamEvent)[0])}

@@ -20,6 +20,12 @@ from suites.snapshots.normalise import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "cassettes").rglob("*.yaml"))
+SNAPSHOTS = Path(__file__).resolve().parent / "__snapshots__" / Path(__file__).stem
+
+
+def snapshot_ids(test: str) -> list[str]:
+    """The parameter ids a test has snapshots for (used to skip them by name without the corpus)."""
+    return sorted(path.name[len(test) + 1 : -len("].json")] for path in SNAPSHOTS.glob(f"{test}[[]*].json"))
 
 
 @pytest.fixture
@@ -48,16 +54,17 @@ def _without_cassette(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.relative_to(ROOT / "cassettes").as_posix())
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.relative_to(ROOT / "cassettes").as_posix().replace("/", "--"))
 def test_shipped_cassette(path: Path, snapshot_json: Any) -> None:
     assert snapshot_data(check_path(path), ROOT) == snapshot_json
 
 
-@pytest.mark.parametrize("path", corpus_params("openai-responses"))
+@pytest.mark.parametrize("path", corpus_params("openai-responses", snapshot_ids("test_corpus_openai_responses")))
 def test_corpus_openai_responses(path: Path, snapshot_json: Any) -> None:
     assert snapshot_data(check_path(path, "openai-responses"), CORPUS) == snapshot_json
 
 
-@pytest.mark.parametrize("path", corpus_params("anthropic-messages"))
+@pytest.mark.parametrize("path", corpus_params("anthropic-messages",
+                                                snapshot_ids("test_corpus_anthropic_messages")))
 def test_corpus_anthropic_messages(path: Path, snapshot_json: Any) -> None:
     assert snapshot_data(check_path(path, "anthropic-messages"), CORPUS) == snapshot_json

@@ -8,15 +8,19 @@ unmutated streams must stay clean. The shipped cassettes are replayed at the end
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
+import jsonschema_rs
+import orjson
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from vcr.persisters.filesystem import FilesystemPersister
+from vcr.serializers import yamlserializer
 
 from harness import providers
 from harness.exchange import Exchange, Request, Response
@@ -261,6 +265,12 @@ def _usage_early(events: list[Event]) -> list[Event]:
     return events
 
 
+def _no_response_id(events: list[Event]) -> list[Event]:
+    for event in events:
+        event.get("response", {}).pop("id", None)
+    return events
+
+
 def _status_mismatch(events: list[Event]) -> list[Event]:
     events[-1]["response"]["status"] = "in_progress"
     return events
@@ -324,6 +334,7 @@ MUTATIONS: list[tuple[str, Callable[[], list[Event]], Callable[[list[Event]], li
     ("LIFECYCLE-112", a10, _usage_early),
     ("LIFECYCLE-113", a10, _no_name_at_done),
     ("STATE-003", a10, _status_mismatch),
+    ("RESUME-001", a10, _no_response_id),
     ("ASSEMBLY-001", text_stream, _part_text_differs),
     ("ASSEMBLY-001", text_stream, _item_text_differs),
     ("ASSEMBLY-002", a10, _item_arguments_differ),
@@ -419,6 +430,64 @@ def test_odd_values_anywhere_never_raise(data: st.DataObject) -> None:
     target[path[-1]] = data.draw(ODD_VALUES)
     report = run(events)
     assert report.turn is not None
+
+
+# -- schemas ---------------------------------------------------------------------------------------------
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas" / PROVIDER
+A3_TYPES = {"response.created", "response.queued", "response.in_progress", "response.completed", "response.failed",
+            "response.incomplete", "error", "keepalive", "response.output_item.added", "response.output_item.done",
+            "response.content_part.added", "response.content_part.done", "response.output_text.annotation.added",
+            *(f"response.{kind}.{end}" for kind in ("output_text", "refusal", "function_call_arguments",
+                                                    "custom_tool_call_input", "reasoning_summary_text", "reasoning_text",
+                                                    "code_interpreter_call_code", "mcp_call_arguments", "audio",
+                                                    "audio.transcript") for end in ("delta", "done")),
+            "response.reasoning_summary_part.added", "response.reasoning_summary_part.done",
+            *(f"response.{kind}.{step}" for kind in ("file_search_call", "web_search_call")
+              for step in ("in_progress", "searching", "completed")),
+            *(f"response.code_interpreter_call.{step}" for step in ("in_progress", "interpreting", "completed")),
+            *(f"response.image_generation_call.{step}" for step in ("in_progress", "generating", "completed",
+                                                                    "partial_image")),
+            *(f"response.{kind}.{step}" for kind in ("mcp_list_tools", "mcp_call") for step in ("in_progress", "completed", "failed")),
+            *(f"response.shell_call_command.{step}" for step in ("added", "delta", "done")),
+            "response.shell_call_output_content.delta", "response.shell_call_output_content.done"}
+
+
+def test_one_schema_per_a3_event_type() -> None:
+    files = {path.name[: -len(".json")]: path for path in SCHEMAS.glob("*.json")}
+    assert set(files) == A3_TYPES
+    for kind, path in files.items():
+        schema = orjson.loads(path.read_bytes())
+        jsonschema.Draft202012Validator.check_schema(schema)
+        assert schema["title"] == kind and schema["$id"].endswith(f"/{kind}.json")
+        assert {"type", "sequence_number"} <= set(schema["required"])
+        assert schema["properties"]["type"] == {"const": kind}
+
+
+@pytest.mark.parametrize("event", [
+    {"type": "error", "sequence_number": 3, "message": "flat", "code": None, "param": None},
+    {"type": "error", "sequence_number": 3, "error": {"type": "server_error", "code": "x", "message": "nested"}},
+    {"type": "response.function_call_arguments.done", "sequence_number": 7, "item_id": "fc_1", "output_index": 1,
+     "arguments": "{}"},
+    {"type": "response.output_text.delta", "sequence_number": 1, "item_id": "m", "output_index": 0,
+     "content_index": 0, "delta": "x", "logprobs": [], "obfuscation": "Zq"},
+], ids=["flat-error", "nested-error", "done-without-name", "obfuscated-delta"])
+def test_schemas_accept_documented_variants(event: Event) -> None:
+    schema = orjson.loads((SCHEMAS / f"{event['type']}.json").read_bytes())
+    assert jsonschema_rs.validator_for(schema).is_valid(event)
+
+
+@pytest.mark.parametrize("event", [
+    {"type": "error", "sequence_number": 3},
+    {"type": "response.output_item.added", "sequence_number": 2, "output_index": 0, "item": None},
+    {"type": "response.output_item.done", "sequence_number": 2, "output_index": 0,
+     "item": {"type": "function_call", "id": "fc_1", "name": "f", "arguments": "{}"}},
+    {"type": "response.output_text.delta", "item_id": "m", "output_index": 0, "content_index": 0, "delta": "x",
+     "logprobs": []},
+], ids=["error-without-message", "null-item", "call-without-call_id", "no-sequence-number"])
+def test_schemas_reject_what_the_spec_forbids(event: Event) -> None:
+    schema = orjson.loads((SCHEMAS / f"{event['type']}.json").read_bytes())
+    assert not jsonschema_rs.validator_for(schema).is_valid(event)
 
 
 # -- detection and framing --------------------------------------------------------------------------------
@@ -648,20 +717,8 @@ def test_reattached_suffix_without_a_seed_still_makes_a_turn() -> None:
 
 # -- the shipped cassettes -------------------------------------------------------------------------------
 
-# Findings the spine gives today that a cassette does not declare, and the spine change that removes them;
-# strict xfail, so the marker has to go when the change lands.
-SPINE_GAPS = {
-    "background-reattach.yaml": "reducer: a truncated seed's cut items (status incomplete) are not reopened, "
-                                "so the suffix's deltas give LIFECYCLE-002",
-    "reattach-wrong-start.yaml": "same reducer seed gap as background-reattach",
-    "mcp-approval-round-trip.yaml": "checks/state.py STATE-001 counts only client tool calls, not a pending "
-                                    "approval interrupt",
-}
-
-
 def _cassettes() -> list[Any]:
-    return [pytest.param(path, id=path.name, marks=[pytest.mark.xfail(reason=SPINE_GAPS[path.name], strict=True)]
-                         if path.name in SPINE_GAPS else []) for path in sorted(CASSETTES.glob("*.yaml"))]
+    return [pytest.param(path, id=path.name) for path in sorted(CASSETTES.glob("*.yaml"))]
 
 
 @pytest.mark.parametrize("path", _cassettes())
@@ -680,6 +737,13 @@ def test_cassettes_cover_the_scenarios() -> None:
         assert meta["provider"] == PROVIDER and meta["written_by"].startswith("provider-conformance-harness")
         scenarios.add(meta["scenario"])
     assert len(scenarios) >= 10 and {"tool-call-resume", "background-reattach", "mcp-approval-round-trip"} <= scenarios
+
+
+def test_cassettes_replay_under_plain_vcrpy() -> None:
+    for path in CASSETTES.glob("*.yaml"):
+        requests, responses = FilesystemPersister.load_cassette(str(path), yamlserializer)
+        assert len(requests) == len(responses) >= 1
+        assert all(response["body"]["string"].endswith(b"\n\n") for response in responses), path.name
 
 
 def test_reattached_background_stream_folds_the_whole_text() -> None:

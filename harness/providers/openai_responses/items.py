@@ -6,6 +6,7 @@ accessor checks types and falls back to None instead of raising.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from harness import events as ev
@@ -30,6 +31,22 @@ FREEFORM_PART = 0
 # Raw reasoning content (reasoning_text) shares the reasoning channel with summaries; its parts are
 # numbered from here so summary_index 0 and content_index 0 never collide.
 REASONING_TEXT_BASE = 1000
+
+PROGRESS_EVENT = re.compile(
+    r"^response\.(web_search_call|file_search_call|code_interpreter_call|image_generation_call|mcp_list_tools|mcp_call)"
+    r"\.(\w+)$"
+)
+# A.6.14: the rank of each progress step within its item; a step may not come after a higher rank.
+# MCP call in_progress is unranked: its position relative to argument deltas differs (do not enforce).
+_SEARCH = {"in_progress": 0, "searching": 1, "completed": 2}
+PROGRESS_RANK: dict[str, dict[str, int]] = {
+    "web_search_call": _SEARCH,
+    "file_search_call": _SEARCH,
+    "code_interpreter_call": {"in_progress": 0, "code": 1, "interpreting": 2, "completed": 3},
+    "image_generation_call": {"in_progress": 0, "generating": 1, "partial_image": 2, "completed": 3},
+    "mcp_list_tools": {"in_progress": 0, "completed": 1, "failed": 1},
+    "mcp_call": {"arguments": 0, "completed": 1, "failed": 1},
+}
 
 
 def string(value: Any) -> str | None:

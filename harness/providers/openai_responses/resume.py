@@ -141,13 +141,13 @@ def _stateless(turn: Turn, inputs: list[Any], exchange: int, facts: ResponseFact
                               pending=list(pending.pending) if pending else [])
         found += answer_checks(interrupt, ResumeView(answers=answers), exchange)
     echoes = _echo_positions(turn, inputs)
-    return found + _pairing(turn, inputs, echoes, exchange) + _echo_equality(turn, inputs, echoes, exchange, facts)
+    return found + _pairing(turn, echoes, exchange) + _echo_equality(turn, inputs, echoes, exchange, facts)
 
 
 def _echo_positions(turn: Turn, inputs: list[Any]) -> dict[str, int]:
     """Where each produced item is echoed in the input: matched by item id, else a call by call_id."""
-    by_id: dict[Any, int] = {}
-    by_call: dict[Any, int] = {}
+    by_id: dict[str | None, int] = {}
+    by_call: dict[str | None, int] = {}
     for index, entry in enumerate(inputs):
         if isinstance(entry, dict) and not _is_answer(entry):
             by_id.setdefault(it.string(entry.get("id")), index)
@@ -161,7 +161,7 @@ def _echo_positions(turn: Turn, inputs: list[Any]) -> dict[str, int]:
     return positions
 
 
-def _pairing(turn: Turn, inputs: list[Any], echoes: dict[str, int], exchange: int) -> list[Finding]:
+def _pairing(turn: Turn, echoes: dict[str, int], exchange: int) -> list[Finding]:
     """A.8.2: a function_call needs its reasoning item before it; a reasoning item needs a follower."""
     found = []
     reasoning: Item | None = None

@@ -9,7 +9,6 @@ output against the done items, A.6.15) and every native ordering rule.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,23 +25,6 @@ _TERMINAL_STATUS = {"response.completed": "completed", "response.failed": "faile
                     "response.incomplete": "incomplete"}
 _INCOMPLETE_STOP: dict[str, ev.StopReason] = {"max_output_tokens": "max_tokens", "content_filter": "content_filter"}
 _PART_CHANNEL = {"output_text": "text", "refusal": "refusal", "reasoning_text": "reasoning"}
-_PROGRESS_EVENT = re.compile(
-    r"^response\.(web_search_call|file_search_call|code_interpreter_call|image_generation_call|mcp_list_tools|mcp_call)"
-    r"\.(\w+)$"
-)
-# A.6.14: the rank of each progress step within its item; a step may not come after a higher rank.
-# MCP call in_progress is unranked: its position relative to argument deltas differs (do not enforce).
-_SEARCH = {"in_progress": 0, "searching": 1, "completed": 2}
-_PROGRESS_RANK: dict[str, dict[str, int]] = {
-    "web_search_call": _SEARCH,
-    "file_search_call": _SEARCH,
-    "code_interpreter_call": {"in_progress": 0, "code": 1, "interpreting": 2, "completed": 3},
-    "image_generation_call": {"in_progress": 0, "generating": 1, "partial_image": 2, "completed": 3},
-    "mcp_list_tools": {"in_progress": 0, "completed": 1, "failed": 1},
-    "mcp_call": {"arguments": 0, "completed": 1, "failed": 1},
-}
-
-
 @dataclass(slots=True)
 class _Part:
     """One content part or summary part: whether it opened/closed, and the finals it declared."""
@@ -72,6 +54,8 @@ class _ItemState:
 
 
 class ResponsesTranslator(Translator):
+    """One Responses stream (or a re-attached suffix of one) into canonical events."""
+
     def __init__(self, context: StreamContext, facts: FactBook, cursor: int | None) -> None:
         super().__init__(context)
         self._book = facts
@@ -87,8 +71,8 @@ class ResponsesTranslator(Translator):
         self._by_id: dict[str, _ItemState] = {}
         self._next_index = 0
         self._done: dict[int, dict[str, Any]] = {}
-        self._pending: dict[str, None] = {}  # ordered set of call ids, then approval request ids
-        self._approvals: dict[str, None] = {}
+        self._pending: dict[str, None] = {}  # call ids and approval request ids, in output order
+        self._approvals: set[str] = set()
         self._error_seen = False
         self._refused = False
         self._usage_flagged = False
@@ -130,7 +114,7 @@ class ResponsesTranslator(Translator):
             return []  # A.3: takes a sequence number, carries nothing
         handler = self._handlers.get(native.type)
         if handler is None:
-            if _PROGRESS_EVENT.match(native.type) is None:
+            if it.PROGRESS_EVENT.match(native.type) is None:
                 return []  # unknown types: the pipeline already reported SCHEMA-002 (A.6.19)
             handler = self._progress
         if self._first:
@@ -138,7 +122,7 @@ class ResponsesTranslator(Translator):
             if native.type != "response.created" and not self._suffix:
                 self.flag("LIFECYCLE-101", f"the stream opens with {native.type}", native,
                           expected="response.created", actual=native.type)
-        out = self._ensure_started(native) + handler(native, native.data)
+        out = self._ensure_started() + handler(native, native.data)
         for event in out:
             event.origin = native.origin()
         return out
@@ -150,7 +134,7 @@ class ResponsesTranslator(Translator):
 
     # -- lifecycle ------------------------------------------------------------------------------------
 
-    def _ensure_started(self, native: NativeEvent) -> list[ev.CanonicalEvent]:
+    def _ensure_started(self) -> list[ev.CanonicalEvent]:
         """A re-attached suffix with nothing to continue still makes a turn, named by the URL."""
         if self._started or not self._suffix:
             return []
@@ -220,10 +204,11 @@ class ResponsesTranslator(Translator):
     def _interrupt(self) -> list[ev.CanonicalEvent]:
         if not self._pending:
             return []
-        kind: ev.InterruptKind = "approval" if set(self._pending) <= set(self._approvals) else "tool_calls"
-        handle = {} if self._facts.store is False else {"previous_response_id": self._response_id}
-        if self._response_id is None and self._facts.store is not False:
+        kind: ev.InterruptKind = "approval" if self._pending.keys() <= self._approvals else "tool_calls"
+        stateful = self._facts.store is not False  # a response stored under its id can be continued by it (A.8.1)
+        if stateful and self._response_id is None:
             self.flag("RESUME-001", "tool work is pending but the response has no id to continue from")
+        handle = {"previous_response_id": self._response_id} if stateful and self._response_id else {}
         return [ev.Interrupt(kind=kind, pending=list(self._pending), handle=handle)]
 
     def _incomplete_stop(self, native: NativeEvent, response: dict[str, Any]) -> ev.TurnCompleted:
@@ -283,7 +268,8 @@ class ResponsesTranslator(Translator):
             if done and item.kind == "tool_call" and item.executor == "client" and item.call_id:
                 self._pending[item.call_id] = None
             elif done and item.kind == "approval_request":
-                self._pending[item.item_id] = self._approvals[item.item_id] = None
+                self._pending[item.item_id] = None
+                self._approvals.add(item.item_id)
         self._next_index = len(seed.items)
 
     def _item_added(self, native: NativeEvent, data: dict[str, Any]) -> list[ev.CanonicalEvent]:
@@ -335,7 +321,8 @@ class ResponsesTranslator(Translator):
         if it.is_client_call(item):
             self._pending[item["call_id"]] = None
         elif item.get("type") == it.APPROVAL_REQUEST:
-            self._pending[state.item_id] = self._approvals[state.item_id] = None
+            self._pending[state.item_id] = None
+            self._approvals.add(state.item_id)
         if item.get("type") == "reasoning" and isinstance(item.get("encrypted_content"), str):
             self._facts.encrypted[state.item_id] = item["encrypted_content"]
         if state.replay:
@@ -566,7 +553,7 @@ class ResponsesTranslator(Translator):
 
     def _progress(self, native: NativeEvent, data: dict[str, Any]) -> list[ev.CanonicalEvent]:
         state = self._scoped(native, data)
-        match = _PROGRESS_EVENT.match(native.type)
+        match = it.PROGRESS_EVENT.match(native.type)
         assert match is not None  # only dispatched here when it matched
         family, step = match.groups()
         if state is not None and state.type is not None and state.type != family:
@@ -582,9 +569,9 @@ class ResponsesTranslator(Translator):
 
     def _advance(self, native: NativeEvent, state: _ItemState | None, step: str) -> None:
         """A.6.14: hosted tool progress never steps back."""
-        if state is None or state.type not in _PROGRESS_RANK:
+        if state is None or state.type not in it.PROGRESS_RANK:
             return
-        rank = _PROGRESS_RANK[state.type].get(step)
+        rank = it.PROGRESS_RANK[state.type].get(step)
         if rank is None:
             return
         if rank < state.progress:
