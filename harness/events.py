@@ -44,6 +44,7 @@ class TurnStarted(_Event):
     session_id: str | None = None
     previous_response_id: str | None = None
     model: str | None = None
+    native: dict[str, Any] | None = None  # provider facts the resume contract needs (store, background...)
 
 
 class ItemStarted(_Event):
@@ -105,6 +106,7 @@ class Declared(BaseModel):
     status: str | None = None
     name: str | None = None
     call_id: str | None = None
+    native: dict[str, Any] | None = None  # provider-opaque values the next request must echo (signatures...)
 
 
 class ItemCompleted(_Event):

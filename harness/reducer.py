@@ -153,6 +153,8 @@ class Reducer:
             value = getattr(event, field)
             if value is not None:
                 setattr(turn, field, value)
+        if event.native:
+            turn.native.update(event.native)
 
     def _item_started(self, event: ev.ItemStarted) -> None:
         if event.item_id in self._items:
@@ -287,6 +289,8 @@ class Reducer:
         for field in ("name", "call_id"):
             if getattr(item, field) is None and getattr(declared, field) is not None:
                 setattr(item, field, getattr(declared, field))
+        if declared.native:
+            item.native.update(declared.native)
         self._compare_parts(item, declared, location)
         self._settle_arguments(item, buffers, declared, location)
 

@@ -35,6 +35,7 @@ class Item(BaseModel):
     arguments: Any = None
     arguments_valid: bool | None = None
     declared: Declared | None = None
+    native: dict[str, Any] = Field(default_factory=dict)  # provider-opaque values to echo, from Declared.native
 
     @property
     def is_client_call(self) -> bool:
@@ -74,6 +75,7 @@ class Turn(BaseModel):
     stop: StopReason | None = None
     native_stop: str | None = None
     errors: list[ErrorInfo] = Field(default_factory=list)
+    native: dict[str, Any] = Field(default_factory=dict)  # provider facts from TurnStarted.native
 
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.item_id == item_id), None)

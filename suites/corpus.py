@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 import pytest
+
+if TYPE_CHECKING:
+    from harness.pipeline import CassetteReport
 
 CORPUS = Path(os.environ.get("HARNESS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 
@@ -33,3 +37,10 @@ def corpus_params(provider: str, known_ids: Sequence[str] = ()) -> list[object]:
         return [pytest.param(path, id=path.name) for path in files]
     skip = pytest.mark.skip(reason=f"no corpus at {CORPUS}")
     return [pytest.param(None, marks=skip, id=name) for name in known_ids or ["no-corpus"]]
+
+
+def check_recording(path: Path, provider: str) -> "CassetteReport":
+    """Run one recording; raw stream files (.txt, .chunks.txt) need the family named."""
+    from harness.pipeline import check_path
+
+    return check_path(path, provider=provider if path.suffix == ".txt" else None)

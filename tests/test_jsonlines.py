@@ -8,17 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.wire.jsonlines import JSONLinesDecoder
+from tests.feeding import feed
 
 
 def decode(body: bytes, cuts=()):
-    decoder = JSONLinesDecoder(exchange=3)
-    frames = []
-    previous = 0
-    for cut in sorted(set(cuts)) + [len(body)]:
-        frames += decoder.feed(body[previous:cut])
-        previous = cut
-    frames += decoder.close()
-    return frames, decoder.findings
+    return feed(JSONLinesDecoder(exchange=3), body, cuts)
 
 
 def test_one_frame_per_line_with_offsets():

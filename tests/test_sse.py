@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from harness.findings import catalogue
 from harness.wire.sse import BOM, SSEDecoder, decode
+from tests.feeding import feed
 
 
 def checks(findings) -> list[str]:
@@ -16,14 +17,7 @@ def checks(findings) -> list[str]:
 
 def feed_in_pieces(body: bytes, cuts, **options):
     """Feed ``body`` split at ``cuts``; return what decode() returns."""
-    decoder = SSEDecoder(**options)
-    frames = []
-    previous = 0
-    for cut in sorted(set(cuts)) + [len(body)]:
-        frames += decoder.feed(body[previous:cut])
-        previous = cut
-    frames += decoder.close()
-    return frames, decoder.findings
+    return feed(SSEDecoder(**options), body, cuts)
 
 
 def feed_bytewise(body: bytes, **options):

@@ -17,7 +17,7 @@ import pytest
 
 from harness.cassette import CHUNKS_CONTENT_TYPE, load
 from harness.findings import Severity
-from harness.pipeline import CassetteReport, check_path
+from harness.pipeline import CassetteReport
 from harness.state import Turn
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.sse import SSEDecoder
@@ -63,11 +63,11 @@ EXPECTED_FINDINGS: dict[str, dict[str, str]] = {
 
 
 def _files() -> list[Path]:
-    return sorted(path for path in CORPUS.iterdir() if path.suffix in (".yaml", ".txt"))
+    return corpus.corpus_files(PROVIDER)
 
 
 def _check(path: Path) -> CassetteReport:
-    return check_path(path, provider=PROVIDER if path.suffix == ".txt" else None)
+    return corpus.check_recording(path, PROVIDER)
 
 
 @pytest.mark.parametrize("path", _files(), ids=lambda path: path.name)

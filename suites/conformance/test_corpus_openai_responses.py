@@ -18,7 +18,7 @@ import pytest
 
 from harness.cassette import CHUNKS_CONTENT_TYPE, load
 from harness.findings import Severity
-from harness.pipeline import ExchangeReport, check_path
+from harness.pipeline import CassetteReport, ExchangeReport
 from harness.state import Turn
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.sse import SSEDecoder
@@ -77,11 +77,11 @@ _SDK_TYPES = {get_args(model.model_fields["type"].annotation)[0] for model in ge
 
 
 def _files() -> list[Path]:
-    return sorted(path for path in CORPUS.iterdir() if path.suffix in (".yaml", ".txt"))
+    return corpus.corpus_files(PROVIDER)
 
 
-def _check(path: Path) -> Any:
-    return check_path(path, provider=PROVIDER if path.suffix == ".txt" else None)
+def _check(path: Path) -> CassetteReport:
+    return corpus.check_recording(path, PROVIDER)
 
 
 @pytest.mark.parametrize("path", _files(), ids=lambda path: path.name)

@@ -42,15 +42,19 @@ class Family:
 
 
 @st.composite
-def turns(draw: st.DrawFn, family: Family) -> Turn:
-    """A completed canonical turn: optional reasoning, a message, any number of client tool calls."""
+def turns(draw: st.DrawFn, family: Family, min_calls: int = 0, reasoning: bool | None = None) -> Turn:
+    """A completed canonical turn: optional reasoning, a message, any number of client tool calls.
+
+    ``min_calls`` and ``reasoning`` (True: always, None: sometimes) shape the turn directly, so tests
+    that need an interrupt or a thinking block never filter examples away.
+    """
     items: list[Item] = []
-    if family.reasoning and draw(st.booleans()):
+    if family.reasoning and (reasoning if reasoning is not None else draw(st.booleans())):
         items.append(Item(item_id="rs_0", kind="reasoning", status="completed", reasoning={0: draw(TEXT)}))
     if draw(st.booleans()):
         items.append(Item(item_id=f"msg_{len(items)}", kind="message", role="assistant", status="completed",
                           text={0: draw(TEXT)}))
-    calls = draw(st.integers(0, 4 if family.parallel_calls else 1))
+    calls = draw(st.integers(min_calls, max(min_calls, 4 if family.parallel_calls else 1)))
     for index in range(calls):
         arguments = draw(ARGUMENTS)
         items.append(Item(

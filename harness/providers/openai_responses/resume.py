@@ -141,7 +141,20 @@ def _stateless(turn: Turn, inputs: list[Any], exchange: int, facts: ResponseFact
                               pending=list(pending.pending) if pending else [])
         found += answer_checks(interrupt, ResumeView(answers=answers), exchange)
     echoes = _echo_positions(turn, inputs)
-    return found + _pairing(turn, echoes, exchange) + _echo_equality(turn, inputs, echoes, exchange, facts)
+    return (found + _unanchored(turn, answers, echoes, exchange) + _pairing(turn, echoes, exchange)
+            + _echo_equality(turn, inputs, echoes, exchange, facts))
+
+
+def _unanchored(turn: Turn, answers: list[Answer], echoes: dict[str, int], exchange: int) -> list[Finding]:
+    """An output with neither previous_response_id nor its function_call in the input answers nothing
+    the API can see (400 "No tool call found for function call output")."""
+    echoed = {item.call_id for item in turn.items if item.item_id in echoes}
+    produced = {item.call_id for item in turn.client_calls}
+    return [
+        finding("RESUME-002", f"output for {answer.call_id} needs previous_response_id or the echoed call",
+                Location(exchange=exchange, path=answer.path), expected="previous_response_id")
+        for answer in answers if answer.call_id in produced and answer.call_id not in echoed
+    ]
 
 
 def _echo_positions(turn: Turn, inputs: list[Any]) -> dict[str, int]:
