@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
 from collections.abc import Iterable
+from pathlib import Path
 
 from harness.findings import CheckSpec, catalogue
 

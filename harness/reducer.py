@@ -291,6 +291,7 @@ class Reducer:
                 setattr(item, field, getattr(declared, field))
         if declared.native:
             item.native.update(declared.native)
+            item.declared = declared.model_copy(update={"native": None})  # kept once, on the item
         self._compare_parts(item, declared, location)
         self._settle_arguments(item, buffers, declared, location)
 

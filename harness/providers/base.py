@@ -9,8 +9,8 @@ or folds state: those rooms belong to the report, wire and reducer modules.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import orjson

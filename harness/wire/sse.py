@@ -54,8 +54,11 @@ class SSEDecoder:
         if not self._started:
             self._consume_bom(final=True)
         frames = self._drain(final=True)
-        if self._buffer and not self._discarding_line:
-            self._line(bytes(self._buffer), self._buffer_offset, len(self._buffer))
+        if self._buffer:
+            if self._discarding_line:
+                self._frame_bytes += len(self._buffer)  # the tail of the over-long line
+            else:
+                self._line(bytes(self._buffer), self._buffer_offset, len(self._buffer))
             self._buffer_offset += len(self._buffer)
             self._buffer.clear()
         if self._frame_start is not None and (self._data or self._event is not None):

@@ -21,13 +21,7 @@ from harness.pipeline import CassetteReport
 from harness.state import Turn
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.sse import SSEDecoder
-from suites import corpus
-
-anthropic_streaming = pytest.importorskip("anthropic.lib.streaming._messages")
-beta_streaming = pytest.importorskip("anthropic.lib.streaming._beta_messages")
-from anthropic._models import construct_type_unchecked  # noqa: E402
-from anthropic.types import RawMessageStreamEvent  # noqa: E402
-from anthropic.types.beta import BetaRawMessageStreamEvent  # noqa: E402
+from suites import corpus, oracles
 
 CORPUS = corpus.CORPUS / "anthropic"
 if not CORPUS.is_dir():
@@ -107,33 +101,6 @@ def _messages(payloads: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return messages
 
 
-def _accumulate(payloads: list[dict[str, Any]], beta: bool) -> Any:
-    """Exactly what the SDK's MessageStream does per event (ping skipped, error raised: _streaming.py)."""
-    module: Any = beta_streaming if beta else anthropic_streaming
-    union: Any = BetaRawMessageStreamEvent if beta else RawMessageStreamEvent
-    snapshot = None
-    json_bufs: dict[int, bytes] = {}
-    extra: dict[str, Any] = {"request_headers": {}} if beta else {}  # the beta one reads anthropic-beta there
-    for payload in payloads:
-        if payload["type"] == "ping":
-            continue
-        if payload["type"] == "error":
-            raise RuntimeError(payload["error"]["type"])
-        event = construct_type_unchecked(value=payload, type_=union)
-        snapshot = module.accumulate_event(event=event, current_snapshot=snapshot, json_bufs=json_bufs, **extra)
-    return snapshot
-
-
-def _sdk_view(message: Any) -> dict[str, Any]:
-    blocks = [block.to_dict() if hasattr(block, "to_dict") else dict(block) for block in message.content]
-    calls = [b for b in blocks if b.get("type") in ("tool_use", "server_tool_use", "mcp_tool_use")]
-    return {
-        "text": "".join(b["text"] for b in blocks if b.get("type") == "text"),
-        "calls": [(b["name"], b["id"], b["input"]) for b in calls],
-        "stop": message.stop_reason,
-    }
-
-
 def _harness_view(turn: Turn) -> dict[str, Any]:
     calls = [item for item in turn.items if item.kind == "tool_call"]
     return {"text": turn.text, "calls": [(i.name, i.call_id, i.arguments) for i in calls], "stop": turn.native_stop}
@@ -157,12 +124,12 @@ def test_folded_state_matches_the_sdk(path: Path) -> None:
         # _beta_messages.py includes BetaMCPToolUseBlock; _messages.py does not), so the stable one would
         # leave its input {} although 17 input_json_delta events carried it. The harness is right there.
         beta = any(p.get("content_block", {}).get("type") == "mcp_tool_use" for p in payloads)
-        assert _harness_view(turn) == _sdk_view(_accumulate(payloads, beta))
+        assert _harness_view(turn) == oracles.anthropic_view(oracles.anthropic_final(payloads, beta))
 
 
 def test_stable_sdk_loses_mcp_tool_input_the_harness_keeps() -> None:
     (payloads, turn), = _pairs(CORPUS / "pai_mcp_connector_stream.yaml")
-    stable = _sdk_view(_accumulate(payloads, beta=False))
+    stable = oracles.anthropic_view(oracles.anthropic_final(payloads, beta=False))
     assert stable["calls"][0][2] == {} and turn.items[1].arguments != {}
 
 
@@ -173,7 +140,7 @@ def test_spliced_stream_sdk_silently_corrupts_where_the_harness_reports() -> Non
     the second signature, a tool input {"value": "Spark{"}. No error. The harness is right to fail the
     stream (LIFECYCLE-211) and to fold msg_second, whose content is intact."""
     (payloads, turn), = _pairs(CORPUS / "vercel_spliced_message_start_HANDMADE.chunks.txt")
-    sdk = _accumulate(payloads, beta=False)
+    sdk = oracles.anthropic_final(payloads, beta=False)
     assert sdk.id == "msg_first" and sdk.content[0].thinking == "I will call the tool.Let me call the tool."
     assert sdk.content[1].input == {"value": "Spark{"} and sdk.content[3].input == {}
     assert _harness_view(turn)["calls"][-1] == ("test-tool", "toolu_second", {"value": "Sparkle Day"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import pytest
 
@@ -22,12 +22,7 @@ from harness.pipeline import CassetteReport, ExchangeReport
 from harness.state import Turn
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.sse import SSEDecoder
-from suites import corpus
-
-responses_streaming = pytest.importorskip("openai.lib.streaming.responses._responses")
-from openai._models import construct_type  # noqa: E402
-from openai._types import omit  # noqa: E402
-from openai.types.responses import ResponseStreamEvent  # noqa: E402
+from suites import corpus, oracles
 
 CORPUS = corpus.CORPUS / "openai-responses"
 if not CORPUS.is_dir():
@@ -72,8 +67,6 @@ EXPECTED_FINDINGS: dict[str, dict[str, str]] = {
 #  - vercel_programmatic_tool_calling.1: the function_call a program calls is done with status in_progress
 #    (LIFECYCLE-108: A.6.13 wants completed or incomplete at done).
 
-_TERMINAL = ("response.completed", "response.failed", "response.incomplete")
-_SDK_TYPES = {get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(ResponseStreamEvent)[0])}
 
 
 def _files() -> list[Path]:
@@ -124,37 +117,6 @@ def _json(data: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"type": "<unreadable>"}
 
 
-def _sdk_final(payloads: list[dict[str, Any]]) -> tuple[Any, str | None]:
-    """(terminal response, None), or (the APIError message, "error") when the SDK's SSE layer raises on a
-    payload with a truthy ``error`` (openai/_streaming.py), or (None, why the SDK cannot read the stream)."""
-    state = responses_streaming.ResponseStreamState(input_tools=omit, text_format=omit)
-    final = None
-    for payload in payloads:
-        if payload.get("type") == "<unreadable>":
-            return None, "a line is not JSON; the SDK's SSE layer raises on it"
-        if payload.get("type") not in _SDK_TYPES:
-            continue  # keepalive and unknown types are not in the SDK union; [DONE] ends its loop
-        if payload.get("error"):
-            return payload["error"].get("message") if isinstance(payload["error"], dict) else None, "error"
-        try:
-            events = state.handle_event(construct_type(type_=ResponseStreamEvent, value=payload))
-        except (RuntimeError, AssertionError, AttributeError, IndexError) as error:
-            return None, f"the SDK accumulator raises {type(error).__name__}: {error}"
-        final = next((event.response for event in events if event.type in _TERMINAL), final)
-    return final, None if final is not None else "no terminal event"
-
-
-def _sdk_view(response: Any) -> dict[str, Any]:
-    output = response.output or []
-    return {
-        "status": response.status,
-        "text": "".join(part.text for item in output if item.type == "message"
-                        for part in item.content if part.type == "output_text"),
-        "calls": [(item.name, item.call_id, json.loads(item.arguments)) for item in output if item.type == "function_call"],
-        "custom": [(item.name, item.call_id, item.input) for item in output if item.type == "custom_tool_call"],
-    }
-
-
 def _harness_view(turn: Turn) -> dict[str, Any]:
     calls = [item for item in turn.items if item.is_client_call]
     return {
@@ -185,14 +147,14 @@ def test_folded_turns_agree_with_the_sdk(path: Path) -> None:
     for exchange in report.exchanges:
         if exchange.turn is None or exchange.index >= len(streams):
             continue  # a non-streamed JSON answer: nothing was folded
-        final, problem = _sdk_final(_replayed(streams, exchange))
+        final, problem = oracles.openai_final(_replayed(streams, exchange))
         if problem == "error":
             assert final in [error.message for error in exchange.turn.errors]
         elif problem is not None:
             skipped.append(f"exchange {exchange.index}: {problem}")
             continue
         else:
-            assert _harness_view(exchange.turn) == _sdk_view(final)
+            assert _harness_view(exchange.turn) == oracles.openai_view(final)
         compared += 1
     if not compared:
         pytest.skip("; ".join(skipped))

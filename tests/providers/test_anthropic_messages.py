@@ -20,6 +20,8 @@ from harness.cassette import Cassette
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
 from harness.pipeline import ExchangeReport, check_cassette, check_path, run_body
+from harness.providers.anthropic_messages import AnthropicMessages
+from harness.state import Turn
 
 PROVIDER = "anthropic-messages"
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / PROVIDER
@@ -379,6 +381,26 @@ def test_empty_text_blocks_are_dropped_from_the_echo() -> None:
     events = [start(), *text(0), *tool(1, "toolu_1", '{"city": "Oslo"}'), *end("tool_use")]
     turn, body = resumed(events, {"toolu_1": "4 C"}, {**ASK, "thinking": {"type": "disabled"}})
     assert [b["type"] for b in _assistant(body)] == ["tool_use"] and resume_findings(turn, body) == set()
+
+
+def test_resume_needs_only_the_turn() -> None:
+    """The raw blocks ride on the Turn (Item.native): a Turn reloaded from JSON, checked by a fresh
+    provider instance, still knows the signature and the server tool result payload."""
+    result = {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1",
+              "content": [{"type": "web_search_result", "url": "https://x.example", "title": "X"}]}
+    events = [start(), *thinking(0, "Search, then ask the tool."),
+              *tool(1, "srvtoolu_1", '{"query": "x"}', kind="server_tool_use", name="web_search"),
+              *block(2, result), *tool(3, "toolu_1", '{"city": "Oslo"}'), *end("tool_use")]
+    turn, body = resumed(events, {"toolu_1": "4 C"})
+    reloaded = Turn.model_validate_json(turn.model_dump_json())
+    fresh = AnthropicMessages()
+    assert fresh.build_resume(reloaded, {"toolu_1": "4 C"}, Request(json=copy.deepcopy(ASK))) == body
+    assert _assistant(body)[2] == result and resume_findings(reloaded, body) == set()
+    _assistant(body)[0]["signature"] = "SIG999"
+    _assistant(body)[2]["content"][0]["title"] = "Y"
+    request = Request(json=body, body=json.dumps(body).encode())
+    assert {(f.check, f.severity) for f in fresh.check_resume(reloaded, request, 1)} == {
+        ("RESUME-203", Severity.error), ("RESUME-206", Severity.warning)}
 
 
 def test_build_resume_refuses_missing_answers() -> None:

@@ -509,8 +509,8 @@ def test_detect(method: str, uri: str, body: bytes, expected: bool) -> None:
 
 
 def folded(events: list[Event], request: Event | None = None) -> Turn:
-    """The turn the registry's provider folds; its fact book (store, background, encrypted reasoning)
-    now knows the response, as it would after the previous exchange of a cassette."""
+    """The turn the registry's provider folds, with the facts resume needs (store, background, encrypted
+    reasoning) in its ``native`` fields, as after the previous exchange of a cassette."""
     turn = run(events, request).turn
     assert turn is not None
     return turn
@@ -610,6 +610,24 @@ def test_stateless_build_then_check_is_clean() -> None:
     assert kinds == ["message", "reasoning", "function_call", "function_call_output"]
     assert body["input"][1]["encrypted_content"] == "enc-done"
     assert resume_checks(turn, body) == set()
+
+
+def test_resume_needs_nothing_but_the_turn() -> None:
+    """A turn read back from JSON, checked by a fresh provider, knows store, background and the done
+    encrypted_content: nothing is kept outside the Turn."""
+    turn = Turn.model_validate_json(folded(stored_false(), PRIOR).model_dump_json())
+    assert turn.native == {"store": False, "background": False}
+    assert turn.items[0].native == {"encrypted_content": "enc-done"}
+    fresh = OpenAIResponses()
+    body = fresh.build_resume(turn, {"call_9": "4"}, Request(json=PRIOR))
+    assert body["store"] is False and body["input"][1]["encrypted_content"] == "enc-done"
+    assert fresh.check_resume(turn, Request(json=body), 1) == []
+    body["input"][1]["encrypted_content"] = "enc-added"
+    assert {f.check for f in fresh.check_resume(turn, Request(json=body), 1)} == {"RESUME-009"}
+    stateful = {"previous_response_id": "resp_sl", "input": body["input"][-1:]}
+    assert {f.check for f in fresh.check_resume(turn, Request(json=stateful), 1)} == {"RESUME-102"}
+    reattach = Request(method="GET", uri="https://api.openai.com/v1/responses/resp_sl?stream=true&starting_after=3")
+    assert {f.check for f in fresh.check_resume(turn, reattach, 1)} == {"RESUME-106"}
 
 
 def _stale_reasoning(body: Event) -> None:

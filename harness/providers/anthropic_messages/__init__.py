@@ -1,9 +1,10 @@
 """Anthropic Messages streaming (``POST /v1/messages``, named SSE events, no sequence numbers).
 
 Facts: specs/openai-anthropic.md section C. The translator (``translator.py``) checks C.3 and
-keeps each response's raw blocks in a bounded cache (``blocks.py``), because the resume contract
-(``resume.py``, C.5) compares signatures, redacted data and server tool results the canonical Turn
-does not hold. The same provider instance translates a stream and then checks the next request.
+puts each finished raw block (``blocks.py``) on its canonical item (``Item.native["block"]``),
+because the resume contract (``resume.py``, C.5) compares signatures, redacted data and server tool
+results byte for byte. The Turn alone is therefore enough to check or build the next request: the
+provider keeps no state between streams.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ import orjson
 from harness.exchange import Exchange, Request
 from harness.findings import Finding
 from harness.providers.anthropic_messages import resume
-from harness.providers.anthropic_messages.blocks import MessageCache
+from harness.providers.anthropic_messages.encode import encode_turn
 from harness.providers.anthropic_messages.translator import AnthropicTranslator
-from harness.providers.anthropic_messages_encoder import encode_turn
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.state import Turn
 
@@ -31,9 +31,6 @@ class AnthropicMessages(Provider):
     aliases = ("anthropic", "claude")
     framing = "sse"
     has_sequence_numbers = False
-
-    def __init__(self) -> None:
-        self.cache = MessageCache()
 
     # -- recognising exchanges ------------------------------------------------------------------
 
@@ -50,7 +47,7 @@ class AnthropicMessages(Provider):
     # -- translation ------------------------------------------------------------------------------
 
     def translator(self, context: StreamContext) -> Translator:
-        return AnthropicTranslator(context, self.cache)
+        return AnthropicTranslator(context)
 
     def opens_stream(self, native: NativeEvent) -> bool:
         return native.type == "message_start"
@@ -68,10 +65,10 @@ class AnthropicMessages(Provider):
         return any(message.get("role") == "assistant" for message in resume.messages_of(request))
 
     def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
-        return resume.check(turn, self.cache.get(turn.response_id), request, exchange)
+        return resume.check(turn, request, exchange)
 
     def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
-        return resume.build(turn, self.cache.get(turn.response_id), answers, prior)
+        return resume.build(turn, answers, prior)
 
 
 def _opens_with_message_start(body: bytes) -> bool:

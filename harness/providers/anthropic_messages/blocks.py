@@ -1,15 +1,14 @@
-"""Raw content blocks as an Anthropic stream built them: what the canonical Turn does not keep.
+"""Raw content blocks as an Anthropic stream builds them, and the block types the protocol knows.
 
 The resume contract (specs/openai-anthropic.md C.5) compares the next request's echo with the
 response byte for byte: thinking signatures, redacted_thinking data, citations, server tool
-results. The canonical state has no field for such provider-opaque values, so the provider keeps
-each response's blocks here, keyed by response id, in a bounded cache.
+results. So the translator hands each finished block (``RawBlock.final``) to the canonical item as
+``Declared.native["block"]``, and the resume check reads it back from ``Item.native``.
 """
 
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,41 +101,3 @@ class RawBlock:
         elif self.type in CALLS:
             block["input"] = self.parsed_input()[0]
         return block
-
-    @property
-    def complete(self) -> bool:
-        """Closed, and (for a tool call) with arguments that parse as an object."""
-        return self.closed and (self.type not in CALLS or self.parsed_input()[1])
-
-
-@dataclass(slots=True)
-class MessageRecord:
-    """Everything the resume checks need about one response beyond the canonical Turn."""
-
-    response_id: str
-    blocks: list[RawBlock]
-    stop_reason: str | None = None
-
-    def content(self) -> list[dict[str, Any]]:
-        return [block.final() for block in self.blocks]
-
-
-class MessageCache:
-    """The last ``limit`` responses a provider instance translated, by response id.
-
-    Bounded because one provider instance checks whole corpora; the resume check only ever needs
-    the response just before the request it looks at.
-    """
-
-    def __init__(self, limit: int = 256) -> None:
-        self.limit = limit
-        self._records: OrderedDict[str, MessageRecord] = OrderedDict()
-
-    def put(self, record: MessageRecord) -> None:
-        self._records[record.response_id] = record
-        self._records.move_to_end(record.response_id)
-        while len(self._records) > self.limit:
-            self._records.popitem(last=False)
-
-    def get(self, response_id: str | None) -> MessageRecord | None:
-        return None if response_id is None else self._records.get(response_id)

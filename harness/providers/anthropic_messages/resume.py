@@ -3,21 +3,23 @@
 The next request carries the whole history: the previous response's content echoed as an
 assistant message (unchanged, in order, minus empty text blocks and cut-short tool calls), then a
 user message that opens with one ``tool_result`` per client ``tool_use``. After ``pause_turn`` the
-echo is the last message. The echo is compared with the raw blocks the stream produced
-(``blocks.MessageRecord``), falling back on the canonical Turn when the stream was not seen.
+echo is the last message. The echo is compared with the raw blocks the stream produced, which the
+translator left on each item (``Item.native["block"]``); an item without one (never finished, or a
+Turn not built from a stream) is rebuilt from its canonical fields and compared loosely.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
 from harness.checks.resume import answer_checks
 from harness.exchange import Request
 from harness.findings import Finding, Location, Severity, finding
-from harness.providers.anthropic_messages.blocks import CALLS, CLIENT_CALL, SERVER_CALLS, THINKING, MessageRecord
+from harness.providers.anthropic_messages.blocks import CALLS, CLIENT_CALL, SERVER_CALLS, THINKING
 from harness.providers.base import Answer, ResumeView
-from harness.state import Interrupt, Turn
+from harness.state import Interrupt, Item, Turn
 
 Block = dict[str, Any]
 
@@ -25,29 +27,38 @@ Block = dict[str, Any]
 # -- what the previous turn produced -------------------------------------------------------------------
 
 
-def produced(turn: Turn, record: MessageRecord | None) -> tuple[list[Block], set[str]]:
-    """The previous response's content blocks, and the ids of tool calls cut short (C.5.9)."""
-    if record is not None:
-        cut = {block.call_id for block in record.blocks if block.type in CALLS and not block.complete}
-        return record.content(), {call_id for call_id in cut if call_id}
-    return _from_turn(turn), {item.call_id for item in turn.items
-                              if item.kind == "tool_call" and item.call_id and item.arguments_valid is False}
+def produced(turn: Turn) -> tuple[list[Block], set[str]]:
+    """The previous response's content blocks, in order, and the ids of tool calls cut short (C.5.9)."""
+    blocks = [block for item in turn.items for block in _blocks_of(item)]
+    return blocks, {item.call_id for item in turn.items if item.call_id and _cut_short(item)}
 
 
-def _from_turn(turn: Turn) -> list[Block]:
-    """Blocks rebuilt from canonical state: no signatures, no result payloads (compared loosely)."""
-    blocks: list[Block] = []
-    for item in turn.items:
-        if item.kind == "message":
-            blocks += [{"type": "text", "text": item.text[part]} for part in sorted(item.text)]
-        elif item.kind == "reasoning":
-            blocks.append({"type": "thinking", "thinking": "".join(item.reasoning[p] for p in sorted(item.reasoning))})
-        elif item.kind == "tool_call":
-            kind = CLIENT_CALL if item.is_client_call else "server_tool_use"
-            blocks.append({"type": kind, "id": item.call_id, "name": item.name, "input": item.arguments})
-        elif item.kind == "tool_result":
-            blocks.append({"type": None, "tool_use_id": item.call_id})
-    return blocks
+def _blocks_of(item: Item) -> list[Block]:
+    """The raw block the stream produced, else one rebuilt from canonical state: no signatures, no
+    result payloads (compared loosely)."""
+    block = item.native.get("block")
+    if isinstance(block, dict):
+        return [block]
+    if item.kind == "message":
+        return [{"type": "text", "text": item.text[part]} for part in sorted(item.text)]
+    if item.kind == "reasoning":
+        return [{"type": "thinking", "thinking": "".join(item.reasoning[p] for p in sorted(item.reasoning))}]
+    if item.kind == "tool_call":
+        kind = CLIENT_CALL if item.is_client_call else "server_tool_use"
+        return [{"type": kind, "id": item.call_id, "name": item.name, "input": item.arguments}]
+    if item.kind == "tool_result":
+        return [{"type": None, "tool_use_id": item.call_id}]
+    return []
+
+
+def _cut_short(item: Item) -> bool:
+    """A tool call whose final input is not a JSON object, or that never finished (C.5.9, C.5.11)."""
+    if item.kind != "tool_call":
+        return False
+    block = item.native.get("block")
+    if isinstance(block, dict):
+        return not isinstance(block.get("input"), dict)
+    return item.status != "completed" or item.arguments_valid is False
 
 
 def echo_of(blocks: list[Block], cut: set[str]) -> list[Block]:
@@ -96,9 +107,9 @@ def _field(block: Any, key: str) -> Any:
 # -- the checks ----------------------------------------------------------------------------------------
 
 
-def check(turn: Turn, record: MessageRecord | None, request: Request, exchange: int) -> list[Finding]:
+def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
     messages = messages_of(request)
-    blocks, cut = produced(turn, record)
+    blocks, cut = produced(turn)
     at = find_echo(messages, blocks)
     found: list[Finding] = []
     if at is None:
@@ -258,12 +269,13 @@ def _dict(value: Any) -> dict[str, Any]:
 # -- building a correct next request ---------------------------------------------------------------------
 
 
-def build(turn: Turn, record: MessageRecord | None, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]:
+def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]:
     body = dict(prior.json) if prior is not None and isinstance(prior.json, dict) else {
         "model": turn.model or "claude-x", "max_tokens": 1024, "stream": True}
-    blocks, cut = produced(turn, record)
+    blocks, cut = produced(turn)
     history = messages_of(prior) if prior is not None else []
-    messages = [*history, {"role": "assistant", "content": echo_of(blocks, cut)}]
+    echo = copy.deepcopy(echo_of(blocks, cut))  # the body is the caller's to change; the Turn is not
+    messages = [*history, {"role": "assistant", "content": echo}]
     if turn.native_stop != "pause_turn":
         pending = turn.interrupt.pending if turn.interrupt else []
         missing = [call_id for call_id in pending if call_id not in answers]

@@ -4,7 +4,8 @@ Rules and their sources: specs/openai-anthropic.md C.2 (catalogue), C.3 (invaria
 as LIFECYCLE-201..211), C.4 (reassembly). The accumulation mirrors the official SDK's
 ``accumulate_event`` (anthropic-sdk-python src/anthropic/lib/streaming/_messages.py): blocks are
 appended on start and addressed by index, a signature_delta overwrites, tool input is the joined
-``partial_json`` (or the start block's input when nothing was streamed).
+``partial_json`` (or the start block's input when nothing was streamed). Each finished block rides
+on its ``item.completed`` as ``declared.native["block"]``, for the resume contract (C.5).
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from typing import Any
 from harness import events as ev
 from harness.findings import Severity
 from harness.providers.anthropic_messages.blocks import (
-    CLIENT_CALL, DELTA_TARGETS, SERVER_CALLS, MessageCache, MessageRecord, RawBlock, is_known, is_result,
+    CLIENT_CALL,
+    DELTA_TARGETS,
+    SERVER_CALLS,
+    RawBlock,
+    is_known,
+    is_result,
 )
 from harness.providers.base import NativeEvent, StreamContext, Translator
 
@@ -60,9 +66,8 @@ def server_call_ids(request_json: Any) -> set[str]:
 
 
 class AnthropicTranslator(Translator):
-    def __init__(self, context: StreamContext, cache: MessageCache) -> None:
+    def __init__(self, context: StreamContext) -> None:
         super().__init__(context)
-        self._cache = cache
         request = context.exchange.request
         self._fine_grained = FINE_GRAINED in (request.header("anthropic-beta") or "")
         self._request_json = request.json
@@ -107,10 +112,6 @@ class AnthropicTranslator(Translator):
             self._messages = 1
             events.append(ev.TurnStarted(origin=native.origin()))
         return events + handler(native)
-
-    def finish(self) -> Events:
-        self._save()  # a truncated stream keeps what arrived (C.5.11); the reducer reports LIFECYCLE-005
-        return []
 
     def _after_end(self, native: NativeEvent) -> Events:
         """C.3.8: nothing after message_stop or error. One finding; the rest is dropped, not cascaded."""
@@ -196,7 +197,6 @@ class AnthropicTranslator(Translator):
         stop = self._stop_reason
         events.append(ev.TurnCompleted(origin=native.origin(), stop=STOPS.get(stop or "", "other"), native_stop=stop))
         self._ended = True
-        self._save()
         return events
 
     def _check_message_deltas(self, native: NativeEvent) -> None:
@@ -230,7 +230,6 @@ class AnthropicTranslator(Translator):
             self.flag("LIFECYCLE-209", f"error.type {kind!r} is not a documented error type", native,
                       expected=sorted(ERROR_TYPES), actual=kind)
         self._ended = True
-        self._save()
         message = _str(error.get("message")) or kind or "error event without a message"
         return [ev.ErrorReported(origin=native.origin(), code=kind, message=message, retryable=kind in RETRYABLE)]
 
@@ -367,7 +366,7 @@ class AnthropicTranslator(Translator):
                 status = "incomplete"  # C.4: under fine-grained streaming invalid JSON is a warning
         elif raw.type == "thinking" and status == "completed":
             self._check_signature(raw, native)
-        declared = ev.Declared(status=status, call_id=raw.call_id)
+        declared = ev.Declared(status=status, call_id=raw.call_id, native={"block": raw.final()})
         events.append(ev.ItemCompleted(origin=native.origin(), item_id=raw.item_id, declared=declared))
         return events
 
@@ -389,7 +388,3 @@ class AnthropicTranslator(Translator):
             events += self._close_block(raw, native, status)
         return events
 
-    def _save(self) -> None:
-        if self._response_id is not None:
-            blocks = [self._blocks[index] for index in sorted(self._blocks)]
-            self._cache.put(MessageRecord(self._response_id, blocks, self._stop_reason))

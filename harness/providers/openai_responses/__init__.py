@@ -14,9 +14,8 @@ from harness.exchange import Exchange, Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.openai_responses import resume
-from harness.providers.openai_responses.facts import FactBook
+from harness.providers.openai_responses.encode import encode_turn
 from harness.providers.openai_responses.translator import ResponsesTranslator
-from harness.providers.openai_responses_encoder import encode_turn
 from harness.state import Turn
 from harness.wire.frames import Frame
 
@@ -31,9 +30,6 @@ class OpenAIResponses(Provider):
     aliases: ClassVar[tuple[str, ...]] = ("openai", "responses")
     framing = "sse"
     has_sequence_numbers = True
-
-    def __init__(self) -> None:
-        self.facts = FactBook()
 
     def detect(self, exchange: Exchange) -> bool:
         """POST /v1/responses, GET /v1/responses/{id} (re-attach), or a body that opens like a response."""
@@ -61,7 +57,7 @@ class OpenAIResponses(Provider):
         cursor = context.resumed_after
         if cursor is None:
             cursor = resume.resume_cursor(context.exchange.request)
-        return ResponsesTranslator(context, self.facts, cursor)
+        return ResponsesTranslator(context, cursor)
 
     def opens_stream(self, native: NativeEvent) -> bool:
         return native.type == "response.created"
@@ -78,10 +74,10 @@ class OpenAIResponses(Provider):
         return resume.resume_cursor(request)
 
     def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
-        return resume.check_resume(turn, request, exchange, self.facts.get(turn.response_id))
+        return resume.check_resume(turn, request, exchange)
 
     def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
-        return resume.build_resume(turn, answers, prior, self.facts.get(turn.response_id))
+        return resume.build_resume(turn, answers, prior)
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
         return encode_turn(turn, fragments)

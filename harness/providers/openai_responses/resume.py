@@ -3,6 +3,10 @@
 Three ways to go on after a turn: (a) stateful, ``previous_response_id`` plus the answers only
 (A.8.1, A.8.3); (b) stateless, the whole transcript re-sent with the answers (A.8.2); (c) re-attach
 to a dropped background stream, ``GET /v1/responses/{id}?stream=true&starting_after=N`` (A.8.4).
+
+Everything read here is in the Turn, so a turn loaded from JSON checks the same: ``turn.native`` holds
+the response's ``store`` and ``background`` (absent when unknown, which skips the rule that needs it),
+``item.native`` a reasoning item's ``encrypted_content`` from its done event.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from harness.exchange import Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
 from harness.providers.openai_responses import items as it
-from harness.providers.openai_responses.facts import ResponseFacts
 from harness.state import Interrupt, Item, Turn
 
 _REATTACH_PATH = re.compile(r"/responses/([^/]+)/?$")
@@ -78,40 +81,39 @@ def resume_cursor(request: Request) -> int | None:
 # -- checking a next request -----------------------------------------------------------------------
 
 
-def check_resume(turn: Turn, request: Request, exchange: int, facts: ResponseFacts) -> list[Finding]:
+def check_resume(turn: Turn, request: Request, exchange: int) -> list[Finding]:
     where = Location(exchange=exchange)
     if is_reattach(request):
-        return _check_reattach(turn, request, where, facts)
+        return _check_reattach(turn, request, where)
     body = request.json
     if not isinstance(body, dict):
         return []
     inputs = _inputs(body)
     found = _id_prefixes(inputs, where) + _answer_shapes(inputs, where)
     if body.get("previous_response_id") is not None:
-        return found + _stateful(turn, body, inputs, exchange, facts)
-    return found + _stateless(turn, inputs, exchange, facts)
+        return found + _stateful(turn, body, inputs, exchange)
+    return found + _stateless(turn, inputs, exchange)
 
 
-def _check_reattach(turn: Turn, request: Request, where: Location, facts: ResponseFacts) -> list[Finding]:
+def _check_reattach(turn: Turn, request: Request, where: Location) -> list[Finding]:
     found = []
     named = reattached_response(request.path)
     if turn.response_id is not None and named != turn.response_id:
         found.append(finding("RESUME-002", f"re-attaches to {named}, not to the dropped response",
                              where.with_(path="uri"), expected=turn.response_id, actual=named))
-    if facts.background is False:
+    if turn.native.get("background") is False:
         found.append(finding("RESUME-106", f"re-attaches to {named}, which was not created with background: true",
                              where.with_(path="uri")))
     return found
 
 
-def _stateful(turn: Turn, body: dict[str, Any], inputs: list[Any], exchange: int,
-              facts: ResponseFacts) -> list[Finding]:
+def _stateful(turn: Turn, body: dict[str, Any], inputs: list[Any], exchange: int) -> list[Finding]:
     where = Location(exchange=exchange)
     found = []
     if body.get("conversation") is not None:
         found.append(finding("RESUME-103", "previous_response_id is combined with conversation",
                              where.with_(path="conversation")))
-    if facts.store is False:
+    if turn.native.get("store") is False:
         found.append(finding("RESUME-102", f"previous response {turn.response_id} was created with store: false",
                              where.with_(path="previous_response_id"), actual=body.get("previous_response_id")))
     produced_ids = {item.item_id for item in turn.items}
@@ -128,7 +130,7 @@ def _stateful(turn: Turn, body: dict[str, Any], inputs: list[Any], exchange: int
     return found + answer_checks(interrupt, view, exchange)
 
 
-def _stateless(turn: Turn, inputs: list[Any], exchange: int, facts: ResponseFacts) -> list[Finding]:
+def _stateless(turn: Turn, inputs: list[Any], exchange: int) -> list[Finding]:
     """A.8.2: the handle is not needed, the transcript is; earlier turns' call/answer pairs are history."""
     produced_calls = {item.call_id for item in turn.client_calls if item.call_id}
     history = {it.string(entry.get("call_id")) for entry in inputs
@@ -142,7 +144,7 @@ def _stateless(turn: Turn, inputs: list[Any], exchange: int, facts: ResponseFact
         found += answer_checks(interrupt, ResumeView(answers=answers), exchange)
     echoes = _echo_positions(turn, inputs)
     return (found + _unanchored(turn, answers, echoes, exchange) + _pairing(turn, echoes, exchange)
-            + _echo_equality(turn, inputs, echoes, exchange, facts))
+            + _echo_equality(turn, inputs, echoes, exchange))
 
 
 def _unanchored(turn: Turn, answers: list[Answer], echoes: dict[str, int], exchange: int) -> list[Finding]:
@@ -195,27 +197,26 @@ def _pairing(turn: Turn, echoes: dict[str, int], exchange: int) -> list[Finding]
     return found
 
 
-def _echo_equality(turn: Turn, inputs: list[Any], echoes: dict[str, int], exchange: int,
-                   facts: ResponseFacts) -> list[Finding]:
+def _echo_equality(turn: Turn, inputs: list[Any], echoes: dict[str, int], exchange: int) -> list[Finding]:
     found = []
     for item in turn.items:
         position = echoes.get(item.item_id)
         if position is None:
             continue
         where = Location(exchange=exchange, path=f"input[{position}]")
-        for field, produced, echoed in _echo_fields(item, inputs[position], facts):
+        for field, produced, echoed in _echo_fields(item, inputs[position], turn.native.get("store")):
             if produced is not None and produced != echoed:
                 found.append(finding("RESUME-009", f"echoed {field} of {item.item_id} is not what the model produced",
                                      where.with_(path=f"input[{position}].{field}"), expected=produced, actual=echoed))
     return found
 
 
-def _echo_fields(item: Item, echo: dict[str, Any], facts: ResponseFacts) -> list[tuple[str, Any, Any]]:
+def _echo_fields(item: Item, echo: dict[str, Any], store: bool | None) -> list[tuple[str, Any, Any]]:
     """(field, produced, echoed) triples that must match; encrypted_content from the done item only."""
     kind = echo.get("type")
     if item.kind == "reasoning":
-        produced = facts.encrypted.get(item.item_id)
-        if produced is None or (facts.store is not False and "encrypted_content" not in echo):
+        produced = item.native.get("encrypted_content")
+        if produced is None or (store is not False and "encrypted_content" not in echo):
             return []
         return [("encrypted_content", produced, echo.get("encrypted_content"))]
     if kind == "function_call":
@@ -308,16 +309,16 @@ def _answers(inputs: list[Any], skip: set[Any] = frozenset()) -> list[Answer]:  
 _CARRIED = ("model", "tools", "tool_choice", "instructions", "include", "reasoning", "text", "stream")
 
 
-def build_resume(turn: Turn, answers: dict[str, Any], prior: Request | None, facts: ResponseFacts) -> dict[str, Any]:
+def build_resume(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]:
     """A next request that answers every pending call: stateful when the response was stored, else stateless."""
     prior_body = copy.deepcopy(prior.json) if prior is not None and isinstance(prior.json, dict) else {}
     body: dict[str, Any] = {key: prior_body[key] for key in _CARRIED if key in prior_body}
     body.setdefault("stream", True)
     pending = turn.interrupt.pending if turn.interrupt is not None else []
     outputs = [_answer_item(turn, key, answers.get(key)) for key in pending]
-    if facts.store is False:
+    if turn.native.get("store") is False:
         body["store"] = False
-        body["input"] = _inputs(prior_body) + [echo for item in turn.items for echo in _echo(item, facts)] + outputs
+        body["input"] = _inputs(prior_body) + [echo for item in turn.items for echo in _echo(item)] + outputs
     else:
         body["previous_response_id"] = turn.response_id
         body["input"] = outputs
@@ -334,14 +335,14 @@ def _answer_item(turn: Turn, key: str, value: Any) -> dict[str, Any]:
     return {"type": "custom_tool_call_output" if freeform else "function_call_output", "call_id": key, "output": output}
 
 
-def _echo(item: Item, facts: ResponseFacts) -> list[dict[str, Any]]:
+def _echo(item: Item) -> list[dict[str, Any]]:
     """An output item as a stateless re-send carries it (A.8.2): reasoning with its done encrypted_content."""
     if item.kind == "reasoning":
         echo = {"type": "reasoning", "id": item.item_id,
                 "summary": [{"type": "summary_text", "text": text} for part, text in sorted(item.reasoning.items())
                             if part < it.REASONING_TEXT_BASE]}
-        if item.item_id in facts.encrypted:
-            echo["encrypted_content"] = facts.encrypted[item.item_id]
+        if "encrypted_content" in item.native:
+            echo["encrypted_content"] = item.native["encrypted_content"]
         return [echo]
     if item.kind == "message":
         content = [{"type": "output_text", "text": text} for _, text in sorted(item.text.items())]

@@ -16,7 +16,6 @@ from typing import Any
 from harness import events as ev
 from harness.providers.base import NativeEvent, StreamContext, Translator
 from harness.providers.openai_responses import items as it
-from harness.providers.openai_responses.facts import FactBook, ResponseFacts
 from harness.providers.openai_responses.resume import reattach_target, request_flag
 from harness.state import Turn
 
@@ -25,6 +24,9 @@ _TERMINAL_STATUS = {"response.completed": "completed", "response.failed": "faile
                     "response.incomplete": "incomplete"}
 _INCOMPLETE_STOP: dict[str, ev.StopReason] = {"max_output_tokens": "max_tokens", "content_filter": "content_filter"}
 _PART_CHANNEL = {"output_text": "text", "refusal": "refusal", "reasoning_text": "reasoning"}
+_FLAG_DEFAULTS = {"store": True, "background": False}  # the resume contract needs both (A.8.1.3, A.8.4)
+
+
 @dataclass(slots=True)
 class _Part:
     """One content part or summary part: whether it opened/closed, and the finals it declared."""
@@ -56,12 +58,11 @@ class _ItemState:
 class ResponsesTranslator(Translator):
     """One Responses stream (or a re-attached suffix of one) into canonical events."""
 
-    def __init__(self, context: StreamContext, facts: FactBook, cursor: int | None) -> None:
+    def __init__(self, context: StreamContext, cursor: int | None) -> None:
         super().__init__(context)
-        self._book = facts
         request = context.exchange.request
-        self._facts = ResponseFacts(store=request_flag(request, "store", True),
-                                    background=request_flag(request, "background", False))
+        flags = {name: request_flag(request, name, default) for name, default in _FLAG_DEFAULTS.items()}
+        self._flags: dict[str, bool] = {name: value for name, value in flags.items() if value is not None}
         self._suffix = cursor is not None  # a re-attached stream: a pure suffix, no response.created (A.8.4)
         self._reattach_id = reattach_target(request)
         self._started = context.seed is not None
@@ -122,25 +123,23 @@ class ResponsesTranslator(Translator):
             if native.type != "response.created" and not self._suffix:
                 self.flag("LIFECYCLE-101", f"the stream opens with {native.type}", native,
                           expected="response.created", actual=native.type)
-        out = self._ensure_started() + handler(native, native.data)
+        out = self._ensure_started(native.data) + handler(native, native.data)
         for event in out:
             event.origin = native.origin()
         return out
 
-    def finish(self) -> list[ev.CanonicalEvent]:
-        if self._response_id is not None:
-            self._book.record(self._response_id, self._facts)
-        return []
-
     # -- lifecycle ------------------------------------------------------------------------------------
 
-    def _ensure_started(self) -> list[ev.CanonicalEvent]:
-        """A re-attached suffix with nothing to continue still makes a turn, named by the URL."""
+    def _ensure_started(self, data: dict[str, Any]) -> list[ev.CanonicalEvent]:
+        """A re-attached suffix with nothing to continue still makes a turn, named by the URL; the
+        flags of the event's response object (response.queued, say) are known already."""
         if self._started or not self._suffix:
             return []
         self._started = True
         self._response_id = self._response_id or self._reattach_id
-        return [ev.TurnStarted(response_id=self._response_id)]
+        response = data.get("response")
+        self._note_flags(response if isinstance(response, dict) else {})
+        return [ev.TurnStarted(response_id=self._response_id, native=dict(self._flags) or None)]
 
     def _opening(self, native: NativeEvent, data: dict[str, Any]) -> list[ev.CanonicalEvent]:
         response = self._response(native, data)
@@ -160,6 +159,7 @@ class ResponsesTranslator(Translator):
             previous_response_id=it.string(response.get("previous_response_id")),
             model=it.string(response.get("model")),
             conversation_id=it.string(conversation_id),
+            native=dict(self._flags) or None,
         )]
 
     def _response(self, native: NativeEvent, data: dict[str, Any]) -> dict[str, Any]:
@@ -173,10 +173,15 @@ class ResponsesTranslator(Translator):
         elif response_id is not None and response_id != self._response_id:
             self.flag("LIFECYCLE-102", f"response.id changed to {response_id}", native,
                       expected=self._response_id, actual=response_id)
-        for flag in ("store", "background"):
-            if isinstance(response.get(flag), bool):
-                setattr(self._facts, flag, response[flag])
+        self._note_flags(response)
         return response
+
+    def _note_flags(self, response: dict[str, Any]) -> None:
+        """The response object's store/background override the request's (absent: the API default).
+        The turn carries them from its TurnStarted, so the event that opens the turn must know them."""
+        for name in _FLAG_DEFAULTS:
+            if isinstance(response.get(name), bool):
+                self._flags[name] = response[name]
 
     def _terminal(self, native: NativeEvent, data: dict[str, Any]) -> list[ev.CanonicalEvent]:
         response = self._response(native, data)
@@ -205,7 +210,7 @@ class ResponsesTranslator(Translator):
         if not self._pending:
             return []
         kind: ev.InterruptKind = "approval" if self._pending.keys() <= self._approvals else "tool_calls"
-        stateful = self._facts.store is not False  # a response stored under its id can be continued by it (A.8.1)
+        stateful = self._flags.get("store") is not False  # a response stored under its id can be continued by it (A.8.1)
         if stateful and self._response_id is None:
             self.flag("RESUME-001", "tool work is pending but the response has no id to continue from")
         handle = {"previous_response_id": self._response_id} if stateful and self._response_id else {}
@@ -323,8 +328,6 @@ class ResponsesTranslator(Translator):
         elif item.get("type") == it.APPROVAL_REQUEST:
             self._pending[state.item_id] = None
             self._approvals.add(state.item_id)
-        if item.get("type") == "reasoning" and isinstance(item.get("encrypted_content"), str):
-            self._facts.encrypted[state.item_id] = item["encrypted_content"]
         if state.replay:
             return []
         return it.server_result(item, state.item_id) + [ev.ItemCompleted(item_id=state.item_id, declared=declared)]
@@ -360,6 +363,7 @@ class ResponsesTranslator(Translator):
             self._compare("ASSEMBLY-002", native, state.item_id, "arguments", state.arguments_done, arguments)
             arguments = state.arguments_done
         added = state.added if state is not None else {}
+        encrypted = item.get("encrypted_content") if item.get("type") == "reasoning" else None
         return ev.Declared(
             text=finals["text"] or None,
             refusal=finals["refusal"] or None,
@@ -368,6 +372,7 @@ class ResponsesTranslator(Translator):
             status=it.string(item.get("status")),
             name=it.string(item.get("name")) or it.string(added.get("name")),
             call_id=it.string(item.get("call_id")),
+            native={"encrypted_content": encrypted} if isinstance(encrypted, str) else None,  # A.8.2: echo the done one
         )
 
     def _reconcile(self, native: NativeEvent, state: _ItemState, finals: dict[str, dict[int, str]]) -> None:

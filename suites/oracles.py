@@ -1,0 +1,85 @@
+"""The official SDKs' own stream accumulators, fed native payloads: the independent oracles.
+
+openai-python ``ResponseStreamState.handle_event`` (src/openai/lib/streaming/responses/_responses.py)
+and anthropic-sdk-python ``accumulate_event`` (src/anthropic/lib/streaming/_messages.py and its beta
+twin), each given typed events built with the SDK's own ``construct_type``, as the SDKs' streams do.
+Used by the real-corpus suite and by the property suite (encoded streams must be what the SDKs read).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, get_args
+
+import pytest
+
+responses_streaming = pytest.importorskip("openai.lib.streaming.responses._responses")
+anthropic_streaming = pytest.importorskip("anthropic.lib.streaming._messages")
+beta_streaming = pytest.importorskip("anthropic.lib.streaming._beta_messages")
+from anthropic._models import construct_type_unchecked  # noqa: E402
+from anthropic.types import RawMessageStreamEvent  # noqa: E402
+from anthropic.types.beta import BetaRawMessageStreamEvent  # noqa: E402
+from openai._models import construct_type  # noqa: E402
+from openai._types import omit  # noqa: E402
+from openai.types.responses import ResponseStreamEvent  # noqa: E402
+
+TERMINAL = ("response.completed", "response.failed", "response.incomplete")
+OPENAI_TYPES = {get_args(model.model_fields["type"].annotation)[0] for model in get_args(get_args(ResponseStreamEvent)[0])}
+
+
+def openai_final(payloads: list[dict[str, Any]]) -> tuple[Any, str | None]:
+    """(terminal response, None), or (the APIError message, "error") when the SDK's SSE layer raises on a
+    payload with a truthy ``error`` (openai/_streaming.py), or (None, why the SDK cannot read the stream)."""
+    state = responses_streaming.ResponseStreamState(input_tools=omit, text_format=omit)
+    final = None
+    for payload in payloads:
+        if payload.get("type") == "<unreadable>":
+            return None, "a line is not JSON; the SDK's SSE layer raises on it"
+        if payload.get("type") not in OPENAI_TYPES:
+            continue  # keepalive and unknown types are not in the SDK union; [DONE] ends its loop
+        if payload.get("error"):
+            return payload["error"].get("message") if isinstance(payload["error"], dict) else None, "error"
+        try:
+            events = state.handle_event(construct_type(type_=ResponseStreamEvent, value=payload))
+        except (RuntimeError, AssertionError, AttributeError, IndexError) as error:
+            return None, f"the SDK accumulator raises {type(error).__name__}: {error}"
+        final = next((event.response for event in events if event.type in TERMINAL), final)
+    return final, None if final is not None else "no terminal event"
+
+
+def openai_view(response: Any) -> dict[str, Any]:
+    output = response.output or []
+    return {
+        "status": response.status,
+        "text": "".join(part.text for item in output if item.type == "message"
+                        for part in item.content if part.type == "output_text"),
+        "calls": [(item.name, item.call_id, json.loads(item.arguments)) for item in output if item.type == "function_call"],
+        "custom": [(item.name, item.call_id, item.input) for item in output if item.type == "custom_tool_call"],
+    }
+
+
+def anthropic_final(payloads: list[dict[str, Any]], beta: bool) -> Any:
+    """Exactly what the SDK's MessageStream does per event (ping skipped, error raised: _streaming.py)."""
+    module: Any = beta_streaming if beta else anthropic_streaming
+    union: Any = BetaRawMessageStreamEvent if beta else RawMessageStreamEvent
+    snapshot = None
+    json_bufs: dict[int, bytes] = {}
+    extra: dict[str, Any] = {"request_headers": {}} if beta else {}  # the beta one reads anthropic-beta there
+    for payload in payloads:
+        if payload["type"] == "ping":
+            continue
+        if payload["type"] == "error":
+            raise RuntimeError(payload["error"]["type"])
+        event = construct_type_unchecked(value=payload, type_=union)
+        snapshot = module.accumulate_event(event=event, current_snapshot=snapshot, json_bufs=json_bufs, **extra)
+    return snapshot
+
+
+def anthropic_view(message: Any) -> dict[str, Any]:
+    blocks = [block.to_dict() if hasattr(block, "to_dict") else dict(block) for block in message.content]
+    calls = [b for b in blocks if b.get("type") in ("tool_use", "server_tool_use", "mcp_tool_use")]
+    return {
+        "text": "".join(b["text"] for b in blocks if b.get("type") == "text"),
+        "calls": [(b["name"], b["id"], b["input"]) for b in calls],
+        "stop": message.stop_reason,
+    }
