@@ -25,16 +25,15 @@ def corpus_files(provider: str) -> list[Path]:
     return sorted(path for path in folder.iterdir() if path.suffix in (".yaml", ".txt"))
 
 
-def corpus_params(provider: str, known_ids: Sequence[str] = ()) -> list[object]:
-    """pytest parameters for a provider's recordings.
+def corpus_params(ids: Sequence[str], known_ids: Sequence[str] = ()) -> list[object]:
+    """pytest parameters for recordings named by ``ids``.
 
     When the corpus is absent every known id (say, one per committed snapshot) becomes a skipped
     parameter, so that a machine without ../shared/corpus skips those cases by name instead of
     losing track of them.
     """
-    files = corpus_files(provider)
-    if files:
-        return [pytest.param(path, id=path.name) for path in files]
+    if ids:
+        return [pytest.param(name, id=name) for name in ids]
     skip = pytest.mark.skip(reason=f"no corpus at {CORPUS}")
     return [pytest.param(None, marks=skip, id=name) for name in known_ids or ["no-corpus"]]
 

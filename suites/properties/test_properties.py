@@ -19,12 +19,10 @@ from harness import providers
 from harness.findings import Severity
 from harness.pipeline import ExchangeReport, run_body
 from harness.state import Turn
-from suites.properties.strategies import Family, chunkings, split_text, turns
+from suites.properties.families import DIALECTS
+from suites.properties.strategies import chunkings, split_text, turns
 
-FAMILIES = {
-    "openai-responses": Family(reasoning=True, stops=("end_turn", "max_tokens")),
-    "anthropic-messages": Family(reasoning=True, stops=("end_turn", "max_tokens")),
-}
+FAMILIES = {name: dialect.family for name, dialect in DIALECTS.items()}
 Remember = Callable[[str, "bytes | list[bytes]"], None]
 SEQUENCED = [name for name in FAMILIES if providers.get(name).has_sequence_numbers]
 

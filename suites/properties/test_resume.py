@@ -21,33 +21,18 @@ from harness.exchange import Request
 from harness.findings import Severity
 from harness.pipeline import run_body
 from harness.state import Turn
+from suites.properties.families import DIALECTS, Body
 from suites.properties.strategies import TEXT, Family, turns
 
 FAMILY = Family(reasoning=True, stops=("end_turn",))
-PRIOR = {
-    "openai-responses": {"model": "gpt-x", "input": "hi", "stream": True},
-    "anthropic-messages": {"model": "claude-x", "max_tokens": 1024, "stream": True,
-                           "messages": [{"role": "user", "content": "hi"}]},
-}
-URI = {"openai-responses": "https://api.openai.com/v1/responses",
-       "anthropic-messages": "https://api.anthropic.com/v1/messages"}
-
-Body = dict[str, Any]
 
 
 def answers_of(family: str, body: Body) -> list[dict[str, Any]]:
-    """The list that holds the answers, in place, in each family's request shape."""
-    if family == "openai-responses":
-        return body["input"]
-    return body["messages"][-1]["content"]
-
-
-def answer_id(family: str, answer: dict[str, Any]) -> str:
-    return answer["call_id"] if family == "openai-responses" else answer["tool_use_id"]
+    return DIALECTS[family].answers(body)
 
 
 def rename(family: str, answer: dict[str, Any], new_id: str) -> None:
-    answer["call_id" if family == "openai-responses" else "tool_use_id"] = new_id
+    answer[DIALECTS[family].answer_key] = new_id
 
 
 def drop_answer(family: str, body: Body) -> None:
@@ -69,15 +54,12 @@ def changed_id(family: str, body: Body) -> None:
     rename(family, answers_of(family, body)[0], "call_changed")
 
 
-# mutation -> the RESUME ids it must produce, per family (None: the family has no such request part)
-MUTATIONS: dict[str, tuple[Callable[[str, Body], None], dict[str, set[str]]]] = {
-    "drop an answer": (drop_answer, {"openai-responses": {"RESUME-003"}, "anthropic-messages": {"RESUME-003"}}),
-    "duplicate an answer": (duplicate_answer,
-                            {"openai-responses": {"RESUME-004"}, "anthropic-messages": {"RESUME-004"}}),
-    "answer an unknown call": (unknown_answer,
-                               {"openai-responses": {"RESUME-005"}, "anthropic-messages": {"RESUME-005"}}),
-    "change an id": (changed_id, {"openai-responses": {"RESUME-003", "RESUME-005"},
-                                  "anthropic-messages": {"RESUME-003", "RESUME-005"}}),
+# the same mutation means the same RESUME ids in every family
+MUTATIONS: dict[str, tuple[Callable[[str, Body], None], set[str]]] = {
+    "drop an answer": (drop_answer, {"RESUME-003"}),
+    "duplicate an answer": (duplicate_answer, {"RESUME-004"}),
+    "answer an unknown call": (unknown_answer, {"RESUME-005"}),
+    "change an id": (changed_id, {"RESUME-003", "RESUME-005"}),
 }
 
 
@@ -118,23 +100,23 @@ def interrupted(family: str, data: st.DataObject, reasoning: bool = False) -> Tu
 
 def resume(family: str, turn: Turn, data: st.DataObject) -> Body:
     answers = {call.call_id: data.draw(TEXT, label="output") for call in turn.client_calls}
-    return providers.get(family).build_resume(turn, answers, Request(json=copy.deepcopy(PRIOR[family])))
+    return providers.get(family).build_resume(turn, answers, Request(json=copy.deepcopy(DIALECTS[family].prior)))
 
 
 def resume_checks(family: str, turn: Turn, body: Body) -> set[str]:
-    request = Request(method="POST", uri=URI[family], json=body)
+    request = Request(method="POST", uri=DIALECTS[family].uri, json=body)
     found = providers.get(family).check_resume(turn, request, 1)
     return {f.check for f in found if f.severity is not Severity.info}
 
 
-@pytest.mark.parametrize("family", PRIOR)
+@pytest.mark.parametrize("family", DIALECTS)
 @given(data=st.data())
 def test_a_built_resume_is_clean(family: str, data: st.DataObject) -> None:
     turn = interrupted(family, data)
     assert resume_checks(family, turn, resume(family, turn, data)) == set()
 
 
-@pytest.mark.parametrize("family", PRIOR)
+@pytest.mark.parametrize("family", DIALECTS)
 @pytest.mark.parametrize("mutation", MUTATIONS)
 @given(data=st.data())
 def test_each_answer_mutation_is_caught(family: str, mutation: str, data: st.DataObject) -> None:
@@ -142,7 +124,7 @@ def test_each_answer_mutation_is_caught(family: str, mutation: str, data: st.Dat
     body = resume(family, turn, data)
     mutate, expected = MUTATIONS[mutation]
     mutate(family, body)
-    assert resume_checks(family, turn, body) == expected[family]
+    assert resume_checks(family, turn, body) == expected
 
 
 @pytest.mark.parametrize(("family", "mutation"),

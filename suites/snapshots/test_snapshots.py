@@ -15,7 +15,7 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 from harness.pipeline import CassetteReport, check_path
 from harness.report.model import finding_data, turn_data
-from suites.corpus import CORPUS, corpus_params
+from suites.corpus import CORPUS, PROVIDER_FOLDERS, corpus_files, corpus_params
 from suites.snapshots.normalise import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,12 +59,12 @@ def test_shipped_cassette(path: Path, snapshot_json: Any) -> None:
     assert snapshot_data(check_path(path), ROOT) == snapshot_json
 
 
-@pytest.mark.parametrize("path", corpus_params("openai-responses", snapshot_ids("test_corpus_openai_responses")))
-def test_corpus_openai_responses(path: Path, snapshot_json: Any) -> None:
-    assert snapshot_data(check_path(path, "openai-responses"), CORPUS) == snapshot_json
+# every recording of every family that has a corpus folder
+RECORDING_IDS = [f"{provider}--{path.name}" for provider in sorted(PROVIDER_FOLDERS) for path in corpus_files(provider)]
 
 
-@pytest.mark.parametrize("path", corpus_params("anthropic-messages",
-                                                snapshot_ids("test_corpus_anthropic_messages")))
-def test_corpus_anthropic_messages(path: Path, snapshot_json: Any) -> None:
-    assert snapshot_data(check_path(path, "anthropic-messages"), CORPUS) == snapshot_json
+@pytest.mark.parametrize("recording", corpus_params(RECORDING_IDS, snapshot_ids("test_corpus_recording")))
+def test_corpus_recording(recording: str, snapshot_json: Any) -> None:
+    provider, name = recording.split("--", 1)
+    path = CORPUS / PROVIDER_FOLDERS[provider] / name
+    assert snapshot_data(check_path(path, provider), CORPUS) == snapshot_json
