@@ -15,3 +15,5 @@ _QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 settings.register_profile("ci", max_examples=200, deadline=None, suppress_health_check=_QUIET)
 settings.register_profile("thorough", max_examples=5000, deadline=None, suppress_health_check=_QUIET)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+pytest_plugins = ["pytester"]  # tests/test_pytest_plugin.py runs pytest on cassettes in a sandbox

@@ -1,0 +1,52 @@
+"""Whatever a body holds, every provider's pipeline returns a report and never raises.
+
+Three kinds of hostility: raw bytes; well-framed SSE whose payloads are arbitrary JSON; and payloads
+that carry a real event type of the family with arbitrary members (the case a schema rejects and a
+translator must still survive).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harness import providers
+from harness.pipeline import run_body
+from harness.schemas import schemas_for
+from harness.wire.sse import encode
+
+FAMILIES = sorted(providers.PROVIDERS)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=12,
+)
+MEMBERS = st.sampled_from(["index", "item_id", "output_index", "sequence_number", "delta", "item", "response",
+                           "content_block", "message", "part", "content_index", "usage", "error", "choices"])
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@given(body=st.binary(max_size=400))
+def test_any_bytes(family: str, body: bytes) -> None:
+    report = run_body(family, body)
+    assert report.turn is not None or report.findings or not body.strip()
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@given(payloads=st.lists(JSON, max_size=8))
+def test_any_json_payloads(family: str, payloads: list[object]) -> None:
+    run_body(family, encode([(None, json.dumps(payload)) for payload in payloads]))
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@given(data=st.data())
+def test_known_event_types_with_arbitrary_members(family: str, data: st.DataObject) -> None:
+    types = schemas_for(family).types
+    events = data.draw(st.lists(st.builds(
+        lambda kind, members: {**members, "type": kind},
+        st.sampled_from(types), st.dictionaries(MEMBERS, JSON, max_size=5)), min_size=1, max_size=10))
+    report = run_body(family, encode([(event["type"], json.dumps(event)) for event in events]))
+    assert report.turn is not None
