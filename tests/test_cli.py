@@ -146,30 +146,27 @@ def test_check_folder_recursively(runner, tmp_path):
     assert len(json.loads(report_path.read_text())["cassettes"]) == 2
 
 
+def check_one(runner, path):
+    """Run ``harness check PATH --json``; return the exit code and the checks the cassette produced."""
+    report_path = path.with_suffix(".report.json")
+    result = runner.invoke(main, ["check", str(path), "--json", str(report_path)])
+    [entry] = json.loads(report_path.read_text())["cassettes"]
+    return result.exit_code, [item["check"] for item in entry["findings"]]
+
+
 def test_declared_expected_finding_passes(runner, tmp_path):
     path = write_cassette(tmp_path, "declared", TRUNCATED, expect=["LIFECYCLE-005"])
-    report_path = tmp_path / "r.json"
-    result = runner.invoke(main, ["check", str(path), "--json", str(report_path)])
-    assert result.exit_code == 0, result.output
-    [entry] = json.loads(report_path.read_text())["cassettes"]
-    assert [item["check"] for item in entry["findings"]] == ["LIFECYCLE-005"]
+    assert check_one(runner, path) == (0, ["LIFECYCLE-005"])
 
 
 def test_declared_finding_that_does_not_occur_fails(runner, tmp_path):
-    path = write_cassette(tmp_path, "overclaimed", TEXT_TURN, expect=["ORDER-003"])
-    report_path = tmp_path / "r.json"
-    result = runner.invoke(main, ["check", str(path), "--json", str(report_path)])
-    assert result.exit_code == 1, result.output
-    [entry] = json.loads(report_path.read_text())["cassettes"]
-    assert "CASSETTE-009" in [item["check"] for item in entry["findings"]]
+    code, checks = check_one(runner, write_cassette(tmp_path, "overclaimed", TEXT_TURN, expect=["ORDER-003"]))
+    assert code == 1 and "CASSETTE-009" in checks
 
 
 def test_declared_unknown_id_is_flagged(runner, tmp_path):
-    path = write_cassette(tmp_path, "unknown", TEXT_TURN, expect=["NOPE-123"])
-    report_path = tmp_path / "r.json"
-    runner.invoke(main, ["check", str(path), "--json", str(report_path)])
-    [entry] = json.loads(report_path.read_text())["cassettes"]
-    assert "CASSETTE-008" in [item["check"] for item in entry["findings"]]
+    _, checks = check_one(runner, write_cassette(tmp_path, "unknown", TEXT_TURN, expect=["NOPE-123"]))
+    assert "CASSETTE-008" in checks
 
 
 def test_raw_sse_file_with_provider(runner, tmp_path):

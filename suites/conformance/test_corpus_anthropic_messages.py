@@ -17,7 +17,6 @@ import pytest
 
 from harness.cassette import CHUNKS_CONTENT_TYPE, load
 from harness.findings import Severity
-from harness.pipeline import CassetteReport
 from harness.state import Turn
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.sse import SSEDecoder
@@ -56,17 +55,9 @@ EXPECTED_FINDINGS: dict[str, dict[str, str]] = {
 #    hyphens and drops `caller`; RESUME-206 as a warning because the API answered 200 to it.
 
 
-def _files() -> list[Path]:
-    return corpus.corpus_files(PROVIDER)
-
-
-def _check(path: Path) -> CassetteReport:
-    return corpus.check_recording(path, PROVIDER)
-
-
-@pytest.mark.parametrize("path", _files(), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", corpus.corpus_files(PROVIDER), ids=lambda path: path.name)
 def test_no_unexplained_error(path: Path) -> None:
-    report = _check(path)
+    report = corpus.check_recording(path, PROVIDER)
     errors = {f.check for f in report.findings if f.severity is Severity.error}
     assert errors == set(EXPECTED_FINDINGS.get(path.name, {}))
 
@@ -107,14 +98,14 @@ def _harness_view(turn: Turn) -> dict[str, Any]:
 
 
 def _pairs(path: Path) -> list[tuple[list[dict[str, Any]], Turn]]:
-    report = _check(path)
+    report = corpus.check_recording(path, PROVIDER)
     turns = [exchange.turn for exchange in report.exchanges if exchange.turn is not None]
     messages = [message for payloads in _payloads(path) for message in _messages(payloads)]
     assert len(messages) == len(turns)
     return list(zip(messages, turns))
 
 
-SDK_COMPARABLE = [p for p in _files() if "HANDMADE" not in p.name]
+SDK_COMPARABLE = [p for p in corpus.corpus_files(PROVIDER) if "HANDMADE" not in p.name]
 
 
 @pytest.mark.parametrize("path", SDK_COMPARABLE, ids=lambda path: path.name)
@@ -148,7 +139,7 @@ def test_spliced_stream_sdk_silently_corrupts_where_the_harness_reports() -> Non
 
 
 def test_fifteen_step_file_is_fifteen_streams() -> None:
-    report = _check(CORPUS / "vercel_programmatic_tool_calling_15steps.chunks.txt")
+    report = corpus.check_recording(CORPUS / "vercel_programmatic_tool_calling_15steps.chunks.txt", PROVIDER)
     assert len(report.turns) == 15
     assert [turn.native_stop for turn in report.turns] == ["tool_use"] * 14 + ["end_turn"]
     warned = {(f.check, f.severity) for f in report.findings}

@@ -18,7 +18,7 @@ import pytest
 
 from harness.cassette import CHUNKS_CONTENT_TYPE, load
 from harness.findings import Severity
-from harness.pipeline import CassetteReport, ExchangeReport
+from harness.pipeline import ExchangeReport
 from harness.state import Turn
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.sse import SSEDecoder
@@ -69,17 +69,9 @@ EXPECTED_FINDINGS: dict[str, dict[str, str]] = {
 
 
 
-def _files() -> list[Path]:
-    return corpus.corpus_files(PROVIDER)
-
-
-def _check(path: Path) -> CassetteReport:
-    return corpus.check_recording(path, PROVIDER)
-
-
-@pytest.mark.parametrize("path", _files(), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", corpus.corpus_files(PROVIDER), ids=lambda path: path.name)
 def test_no_unexplained_error(path: Path) -> None:
-    report = _check(path)
+    report = corpus.check_recording(path, PROVIDER)
     errors = {f.check for f in report.findings if f.severity is Severity.error}
     assert errors == set(EXPECTED_FINDINGS.get(path.name, {}))
 
@@ -139,9 +131,9 @@ def _replayed(streams: list[list[dict[str, Any]]], exchange: ExchangeReport) -> 
 
 
 @pytest.mark.filterwarnings("ignore:Pydantic serializer warnings:UserWarning")  # the SDK's own model_copy
-@pytest.mark.parametrize("path", _files(), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", corpus.corpus_files(PROVIDER), ids=lambda path: path.name)
 def test_folded_turns_agree_with_the_sdk(path: Path) -> None:
-    report = _check(path)
+    report = corpus.check_recording(path, PROVIDER)
     streams = _payload_streams(path)
     compared, skipped = 0, []
     for exchange in report.exchanges:
