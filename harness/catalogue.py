@@ -126,3 +126,54 @@ register(
     CheckSpec("RESUME-207", E, "After pause_turn the request ends with the paused assistant content.", f"{SPEC_OA} C.5.8", ANT),
     CheckSpec("RESUME-208", E, "A tool_use cut short by max_tokens is not echoed.", f"{SPEC_OA} C.5.9", ANT),
 )
+
+# === Gemini API / Vertex AI streamGenerateContent (4NN) ==============================================
+GEM = ("gemini",)
+SPEC_G = "specs/gemini-mistral-bedrock.md"
+register(
+    CheckSpec("WIRE-401", E, "A streamed JSON array opens with `[`, separates elements with `,`, closes with `]`, "
+                             "with nothing but whitespace around them.", f"{SPEC_G} A.1", GEM),
+    CheckSpec("LIFECYCLE-401", E, "An in-band {\"error\"} object ends the stream: nothing follows it.", f"{SPEC_G} A.4.1", GEM),
+    CheckSpec("LIFECYCLE-402", E, "promptFeedback is on the first chunk only; with a blockReason no candidate follows.", f"{SPEC_G} A.4.3", GEM),
+    CheckSpec("LIFECYCLE-403", E, "Per candidate, finishReason arrives on exactly one chunk and no part follows it.", f"{SPEC_G} A.4.4", GEM),
+    CheckSpec("LIFECYCLE-404", W, "finishReason does not arrive before any content of its candidate.", f"{SPEC_G} A.4.4 (router-for-me/CLIProxyAPI#5651)", GEM),
+    CheckSpec("LIFECYCLE-405", W, "responseId and modelVersion are the same on every chunk of a stream.", f"{SPEC_G} A.4.7", GEM),
+    CheckSpec("LIFECYCLE-406", I, "A function-call failure reason (MALFORMED_FUNCTION_CALL...) ended the turn without a usable call.", f"{SPEC_G} A.4.12", GEM),
+    CheckSpec("LIFECYCLE-407", W, "finishReason and blockReason are documented values (open enums: unknown ones are accepted).", f"{SPEC_G} A.3", GEM),
+    CheckSpec("LIFECYCLE-408", I, "A functionCall without an id got a local id; its answer is matched by name and order.", f"{SPEC_G} A.4.11", GEM),
+    CheckSpec("ASSEMBLY-401", I, "A streamed call (partialArgs) was closed only by the end of the stream and flushed.", f"{SPEC_G} A.5 (vercel/ai#14358)", GEM),
+    CheckSpec("ASSEMBLY-402", E, "A functionCall that opens or completes a call names its function.", f"{SPEC_G} A.5 rule 1", GEM),
+    CheckSpec("RESUME-401", E, "The model turn is echoed with every functionCall and every thoughtSignature on the part it arrived on.", f"{SPEC_G} A.6.2, A.6 R3", GEM),
+    CheckSpec("RESUME-402", W, "No placeholder thoughtSignature (skip_thought_signature_validator...) stands in for one the model produced.", f"{SPEC_G} A.6 R4", GEM),
+    CheckSpec("RESUME-403", E, "A functionResponse names the function of the call it answers.", f"{SPEC_G} A.6 R2", GEM),
+    CheckSpec("RESUME-404", E, "The answers form one user turn of functionResponse parts, each with an object `response`.", f"{SPEC_G} A.6.3, A.6 R5", GEM),
+)
+
+# === OpenAI Chat Completions and compatible servers (3NN) =============================================
+CHAT = ("openai-chat",)
+COMPAT = "specs/llamastack-cohere-compat.md"
+register(
+    CheckSpec("LIFECYCLE-301", E, "`data: [DONE]` arrives exactly once and last; nothing follows it.", f"{SPEC_OA} B.1, B.3.1", CHAT),
+    CheckSpec("LIFECYCLE-302", I, "A chunk fixture whose recorder kept only the JSON payloads ends at its finish chunks, without [DONE].", f"{SPEC_OA} B.1 (vercel/ai chunk fixtures)", CHAT),
+    CheckSpec("LIFECYCLE-303", E, "Every payload before [DONE] is a chat.completion.chunk (non-chunk JSON such as gateway heartbeats is skipped with a warning).", f"{SPEC_OA} B.3.2, B.6", CHAT),
+    CheckSpec("LIFECYCLE-304", I, "Azure content-filter frames (object \"\", or choices [] without usage) are skipped.", f"{SPEC_OA} B.2, B.6; specs/prior-art.md (vercel/ai #12501)", CHAT),
+    CheckSpec("LIFECYCLE-305", E, "id and created are identical on every chunk; model should be (warning).", f"{SPEC_OA} B.3.3; {COMPAT} C.6 X-2", CHAT),
+    CheckSpec("LIFECYCLE-306", W, "role \"assistant\" comes on a choice's first delta and on no later one.", f"{SPEC_OA} B.3.4; {COMPAT} C.3", CHAT),
+    CheckSpec("LIFECYCLE-307", E, "Each choice gets exactly one non-null finish_reason, and no delta content after it.", f"{SPEC_OA} B.3.5, B.3.9; {COMPAT} C.6 X-3", CHAT),
+    CheckSpec("LIFECYCLE-308", E, "Usage comes in one chunk with choices [] after every finish_reason, right before [DONE], when include_usage asked for it (elsewhere: warning; unasked: info).", f"{SPEC_OA} B.3.6; {COMPAT} C.1, C.4", CHAT),
+    CheckSpec("LIFECYCLE-309", W, "content and refusal are not both non-empty in one choice.", f"{SPEC_OA} B.3.8", CHAT),
+    CheckSpec("LIFECYCLE-310", I, "An in-band error in a compatible server's shape (Ollama string, vLLM flat object, OpenRouter beside choices) was normalised.", f"{SPEC_OA} B.1; {COMPAT} C.2-C.4, C.6", CHAT),
+    CheckSpec("LIFECYCLE-311", W, "Reasoning arrived in a delta field OpenAI does not define (DeepSeek reasoning_content, OpenRouter/Groq/Ollama/vLLM reasoning); read as reasoning.", f"{COMPAT} C.1-C.4, C.6", CHAT),
+    CheckSpec("LIFECYCLE-312", W, "finish_reason is tool_calls exactly when the choice made tool calls (stop is expected for a named tool_choice).", f"{SPEC_OA} B.3.7, B.6; {COMPAT} C.6 X-4", CHAT),
+    CheckSpec("ASSEMBLY-301", E, "Tool indices are non-negative integers that start at 0 and run contiguously per choice (readable deviations: warning).", f"{SPEC_OA} B.4.1; specs/prior-art.md (vercel/ai #18382, LangChain #38456)", CHAT),
+    CheckSpec("ASSEMBLY-302", E, "A call's first fragment carries a non-empty id, type function and function.name (late or empty: warning; never: error).", f"{SPEC_OA} B.4.2; specs/prior-art.md (vercel/ai #14722, #19091)", CHAT),
+    CheckSpec("ASSEMBLY-303", W, "No later fragment repeats a call's id or name (the openai SDK concatenates them).", f"{SPEC_OA} B.4.3, B.6", CHAT),
+    CheckSpec("ASSEMBLY-304", W, "A tool index is not reused by a call with a different id (read as a new call).", f"{COMPAT} C.0; specs/prior-art.md (LangChain #34807, LiteLLM #7621)", CHAT),
+    CheckSpec("ASSEMBLY-305", W, "Fragments of call k stop once call k+1 has begun.", f"{SPEC_OA} B.4.4", CHAT),
+    CheckSpec("ASSEMBLY-306", W, "A call's first fragment has empty arguments; a whole call in one fragment is the Groq / Ollama style.", f"{SPEC_OA} B.4; {COMPAT} C.1, C.3", CHAT),
+    CheckSpec("ASSEMBLY-307", E, "function.arguments pieces are strings (null and JSON values are read, an unreadable value is lost: error).", f"{SPEC_OA} B.2; specs/prior-art.md (pydantic-ai #1654); {COMPAT} C.3", CHAT),
+    CheckSpec("RESUME-301", E, "Echoed function.arguments is a JSON string, not an object.", f"{SPEC_OA} B.5.4", CHAT),
+    CheckSpec("RESUME-302", E, "The next request echoes the turn as an assistant message carrying its tool_calls.", f"{SPEC_OA} B.5, B.5.1", CHAT),
+    CheckSpec("RESUME-303", E, "A tool message's content is a string or a list of text parts.", f"{SPEC_OA} B.5.4", CHAT),
+    CheckSpec("RESUME-304", I, "Tool messages answer in the order the calls were made (not documented as significant).", f"{SPEC_OA} B.5.4", CHAT),
+)

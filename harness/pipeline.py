@@ -30,6 +30,7 @@ from harness.sequencer import sequence
 from harness.state import ErrorInfo, Turn
 from harness.wire.frames import Frame
 from harness.wire.jsonlines import JSONLinesDecoder
+from harness.wire.jsonstream import JSONStreamDecoder
 from harness.wire.sse import SSEDecoder
 
 _SSE_STARTS = (b"event:", b"data:", b":", b"id:", b"retry:", b"\xef\xbb\xbf")
@@ -208,7 +209,7 @@ def _exchange(
         if _wants_stream(request, response):
             result.findings.append(finding("WIRE-006", "empty body for a streaming request", where))
         return result, previous
-    frames = _frames(exchange, result)
+    frames = _frames(exchange, provider, result)
     if frames is None:
         return result, previous  # a non-streamed JSON answer: nothing to replay
     result.frames = len(frames)
@@ -221,11 +222,14 @@ def _exchange(
     return result, (provider, result.turn, request)
 
 
-def _frames(exchange: Exchange, result: ExchangeReport) -> list[Frame] | None:
+def _frames(exchange: Exchange, provider: Provider, result: ExchangeReport) -> list[Frame] | None:
     response = exchange.response
     body = response.body
+    decoder: SSEDecoder | JSONLinesDecoder | JSONStreamDecoder
     if response.content_type == CHUNKS_CONTENT_TYPE:
-        decoder: SSEDecoder | JSONLinesDecoder = JSONLinesDecoder(exchange=exchange.index)
+        decoder = JSONLinesDecoder(exchange=exchange.index)
+    elif provider.streams_json_arrays and body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        decoder = JSONStreamDecoder(exchange=exchange.index)  # served as application/json
     elif body.lstrip(b"\r\n").startswith(_SSE_STARTS):
         if response.content_type and response.content_type != "text/event-stream":
             result.findings.append(finding("WIRE-007", f"an event stream served as {response.content_type!r}",

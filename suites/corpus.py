@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 CORPUS = Path(os.environ.get("HARNESS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 
-PROVIDER_FOLDERS = {"openai-responses": "openai-responses", "anthropic-messages": "anthropic"}
+PROVIDER_FOLDERS = {"openai-responses": "openai-responses", "anthropic-messages": "anthropic", "openai-chat": "chat-completions", "gemini": "gemini"}
 
 
 def corpus_files(provider: str) -> list[Path]:

@@ -83,3 +83,72 @@ def anthropic_view(message: Any) -> dict[str, Any]:
         "calls": [(b["name"], b["id"], b["input"]) for b in calls],
         "stop": message.stop_reason,
     }
+
+
+def gemini_view(payloads: list[dict[str, Any]]) -> dict[str, Any]:
+    """google-genai has no stream accumulator: each chunk is parsed with the SDK's own
+    ``types.GenerateContentResponse.model_validate`` and folded by hand the way its docs describe
+    (concatenate non-thought text of candidate 0, calls in arrival order, last finishReason).
+    Streamed calls (partialArgs) are left to the harness; only whole calls are compared."""
+    from google.genai import types
+
+    text, calls, finish = "", [], None
+    for payload in payloads:
+        if "error" in payload:
+            continue
+        # usage is not compared; newer usage fields (serviceTier) fail the SDK model's extra="forbid"
+        response = types.GenerateContentResponse.model_validate({k: v for k, v in payload.items()
+                                                                 if k != "usageMetadata"})
+        for candidate in response.candidates or []:
+            if (candidate.index or 0) != 0:
+                continue
+            for part in (candidate.content.parts or []) if candidate.content else []:
+                if part.text is not None and not part.thought:
+                    text += part.text
+                call = part.function_call
+                if call is not None and call.name and not call.partial_args and not call.will_continue:
+                    calls.append((call.name, call.args or {}))
+            if candidate.finish_reason is not None:
+                finish = candidate.finish_reason.value
+    return {"text": text, "calls": calls, "finish": finish}
+
+
+chat_streaming = pytest.importorskip("openai.lib.streaming.chat._completions")
+from openai.types.chat import ChatCompletionChunk  # noqa: E402
+
+
+def openai_chat_final(payloads: list[dict[str, Any]]) -> tuple[Any, str | None]:
+    """(the SDK's final ChatCompletion, None), or (the APIError message, "error") when the SDK's SSE layer
+    raises on a payload with a truthy ``error`` (openai/_streaming.py), or (None, why it cannot read the
+    stream). Payloads are the JSON before ``[DONE]``; like ``Stream.__stream__`` every one is handed to
+    ``ChatCompletionStreamState.handle_chunk`` (src/openai/lib/streaming/chat/_completions.py), except
+    the Azure filter frames with ``object: ""`` that ``ChatCompletionStream`` skips."""
+    state = chat_streaming.ChatCompletionStreamState()
+    fed = 0
+    for payload in payloads:
+        if payload.get("type") == "<unreadable>":
+            return None, "a line is not JSON; the SDK's SSE layer raises on it"
+        if payload.get("error"):
+            error = payload["error"]
+            return (error.get("message") if isinstance(error, dict) else error), "error"
+        if payload.get("object") == "":
+            continue
+        try:
+            list(state.handle_chunk(construct_type(type_=ChatCompletionChunk, value=payload)))
+        except (RuntimeError, AssertionError, AttributeError, IndexError, KeyError, TypeError, ValueError) as error:
+            return None, f"the SDK accumulator raises {type(error).__name__}: {error}"
+        fed += 1
+    if not fed:
+        return None, "no chunk"
+    return state.get_final_completion(), None
+
+
+def openai_chat_view(completion: Any) -> dict[str, Any]:
+    """Choice 0 as the harness folds it: text, calls (name, id, argument text) and finish reason."""
+    choice = next(c for c in completion.choices if c.index == 0)
+    calls = choice.message.tool_calls or []
+    return {
+        "text": choice.message.content or "",
+        "calls": [(call.function.name, call.id, call.function.arguments) for call in calls],
+        "finish": choice.finish_reason,
+    }

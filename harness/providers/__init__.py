@@ -5,6 +5,8 @@ from __future__ import annotations
 from harness.exchange import Exchange
 from harness.providers.anthropic_messages import AnthropicMessages
 from harness.providers.base import Provider
+from harness.providers.gemini import Gemini
+from harness.providers.openai_chat import OpenAIChat
 from harness.providers.openai_responses import OpenAIResponses
 
 PROVIDERS: dict[str, Provider] = {
@@ -12,6 +14,8 @@ PROVIDERS: dict[str, Provider] = {
     for provider in (
         OpenAIResponses(),
         AnthropicMessages(),
+        Gemini(),
+        OpenAIChat(),
     )
 }
 

@@ -106,6 +106,7 @@ class Provider(ABC):
     name: ClassVar[str]
     aliases: ClassVar[tuple[str, ...]] = ()
     framing: ClassVar[Framing] = "sse"
+    streams_json_arrays: ClassVar[bool] = False  # also answers with a streamed JSON array (Gemini without alt=sse)
     has_sequence_numbers: ClassVar[bool] = False
 
     # -- recognising exchanges ------------------------------------------------------------------

@@ -6,10 +6,11 @@ and where a next request keeps its answers (for the resume properties).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
 from typing import Any
 
+from harness.providers.gemini.resume import FunctionResponses
 from suites.properties.strategies import Family
 
 Body = dict[str, Any]
@@ -24,7 +25,41 @@ class Dialect:
     answer_key: str  # the field of an answer that names the call it answers
 
 
+
+class ToolMessages(MutableSequence[dict[str, Any]]):
+    """The role:"tool" messages of a Chat Completions request, as one list the resume mutations can edit:
+    its answers stand among the other messages, not in a list of their own."""
+
+    def __init__(self, body: Body) -> None:
+        self.messages: list[dict[str, Any]] = body["messages"]
+
+    def _positions(self) -> list[int]:
+        return [n for n, message in enumerate(self.messages) if message.get("role") == "tool"]
+
+    def __len__(self) -> int:
+        return len(self._positions())
+
+    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
+        return self.messages[self._positions()[index]]
+
+    def __setitem__(self, index: int, value: dict[str, Any]) -> None:  # type: ignore[override]
+        self.messages[self._positions()[index]] = value
+
+    def __delitem__(self, index: int) -> None:  # type: ignore[override]
+        del self.messages[self._positions()[index]]
+
+    def insert(self, index: int, value: dict[str, Any]) -> None:
+        positions = self._positions()
+        self.messages.insert(positions[index] if index < len(positions) else positions[-1] + 1, value)
+
 DIALECTS: dict[str, Dialect] = {
+    "openai-chat": Dialect(
+        family=Family(reasoning=False, stops=("end_turn", "max_tokens")),
+        uri="https://api.openai.com/v1/chat/completions",
+        prior={"model": "gpt-x", "stream": True, "messages": [{"role": "user", "content": "hi"}]},
+        answers=ToolMessages,
+        answer_key="tool_call_id",
+    ),
     "openai-responses": Dialect(
         family=Family(reasoning=True, stops=("end_turn", "max_tokens")),
         uri="https://api.openai.com/v1/responses",
@@ -38,5 +73,12 @@ DIALECTS: dict[str, Dialect] = {
         prior={"model": "claude-x", "max_tokens": 1024, "stream": True, "messages": [{"role": "user", "content": "hi"}]},
         answers=lambda body: body["messages"][-1]["content"],
         answer_key="tool_use_id",
+    ),
+    "gemini": Dialect(
+        family=Family(reasoning=True, stops=("end_turn", "max_tokens")),
+        uri="https://generativelanguage.googleapis.com/v1beta/models/gemini-x:streamGenerateContent?alt=sse",
+        prior={"contents": [{"role": "user", "parts": [{"text": "hi"}]}]},
+        answers=FunctionResponses,  # a view of the functionResponse bodies in the answer turn's parts
+        answer_key="id",
     ),
 }

@@ -208,7 +208,7 @@ def test_a_dropped_terminal_event_is_always_flagged(family: str, data: st.DataOb
 def test_a_broken_payload_is_a_wire_finding(family: str, data: st.DataObject) -> None:
     _, natives = encoded(family, data)
     index = data.draw(st.integers(0, len(natives) - 1), label="index")
-    messages = [(n["type"], json.dumps(n)) for n in natives]
+    messages = [(n.get("type"), json.dumps(n)) for n in natives]
     messages[index] = (messages[index][0], messages[index][1][:-1])  # lose the closing brace
     from harness.wire.sse import encode
 

@@ -1,0 +1,100 @@
+"""Google Gemini API and Vertex AI ``:streamGenerateContent`` (specs/gemini-mistral-bedrock.md section A).
+
+Untyped chunks: every SSE event (``alt=sse``, CRLF separators) or streamed-array element is one
+whole ``GenerateContentResponse`` or an in-band ``{"error": ...}`` object, with no event names, no
+sequence numbers and no ``[DONE]`` (A.1). The translator lives in ``translator.py``, the resume
+contract in ``resume.py``, the encoder in ``encode.py``; this module recognises exchanges and frames.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from harness.exchange import Exchange, Request
+from harness.findings import Finding, Location, finding
+from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
+from harness.providers.gemini import encode, resume
+from harness.providers.gemini.translator import GeminiTranslator
+from harness.state import Turn
+from harness.wire.frames import Frame
+
+__all__ = ["Gemini"]
+
+_HOSTS = ("generativelanguage.googleapis.com", "aiplatform.googleapis.com")
+_METHODS = (":streamGenerateContent", ":generateContent")
+_SNIFF = (b'"candidates"', b'"usageMetadata"', b'"promptFeedback"')
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+class Gemini(Provider):
+    name = "gemini"
+    aliases = ("vertex", "google")
+    framing = "sse"  # alt=sse
+    streams_json_arrays = True  # without alt=sse: `[{...},\r\n{...}]` (specs A.1; harness/wire/jsonstream.py)
+    has_sequence_numbers = False
+
+    def detect(self, exchange: Exchange) -> bool:
+        """The generateContent methods, a Google model path, or chunks shaped like GenerateContentResponse."""
+        uri = exchange.request.uri
+        if any(method in uri for method in _METHODS):
+            return True
+        if any(host in uri for host in _HOSTS) and "/publishers/google/" in uri or "generativelanguage" in uri:
+            return True
+        head = exchange.response.body[:4096]
+        return any(marker in head for marker in _SNIFF)
+
+    def native_type(self, payload: dict[str, Any], frame: Frame) -> str | None:
+        """Chunks carry no type; an object with an ``error`` member is the in-band error (A.1)."""
+        return "error" if "error" in payload else "GenerateContentResponse"
+
+    def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
+        """The standard library parser: arguments are JSON inside the payload, and integers beyond 64
+        bits must stay exact (orjson turns them into floats)."""
+        where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
+        try:
+            payload = json.loads(frame.data, parse_constant=_reject_constant)
+        except (ValueError, RecursionError) as error:
+            return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=frame.data[:200])]
+        if not isinstance(payload, dict):
+            return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object", where)]
+        return NativeEvent(type=self.native_type(payload, frame) or "", data=payload, frame=frame.index,
+                           offset=frame.offset, exchange=exchange, sse_event=frame.event)
+
+    def translator(self, context: StreamContext) -> Translator:
+        return GeminiTranslator(context)
+
+    def opens_stream(self, native: NativeEvent) -> bool:
+        return native.type == "GenerateContentResponse"
+
+    def closes_stream(self, native: NativeEvent) -> bool:
+        """A chunk that finishes a candidate, blocks the prompt, or is an error ends a stream."""
+        if native.type == "error":
+            return True
+        feedback = native.data.get("promptFeedback")
+        if isinstance(feedback, dict) and feedback.get("blockReason"):
+            return True
+        candidates = native.data.get("candidates")
+        return any(isinstance(c, dict) and c.get("finishReason") for c in candidates or [] if isinstance(candidates, list))
+
+    # -- simulation -------------------------------------------------------------------------------------
+
+    def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        return encode.encode_turn(turn, fragments)
+
+    def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
+        return encode.to_wire(natives)
+
+    # -- the resume contract (A.6) ----------------------------------------------------------------------------
+
+    def is_continuation(self, request: Request) -> bool:
+        return resume.is_continuation(request)
+
+    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
+        return resume.check(turn, request, exchange)
+
+    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
+        return resume.build(turn, answers, prior)

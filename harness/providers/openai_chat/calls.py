@@ -1,0 +1,163 @@
+"""Tool-call fragments of one choice, keyed by ``tool_calls[].index`` (specs/openai-anthropic.md B.4).
+
+OpenAI sends a call's ``id``, ``type`` and ``function.name`` on its first fragment and only ``index``
+plus ``function.arguments`` pieces after it. Compatible servers do not (specs/llamastack-cohere-compat.md
+C.0-C.6, specs/prior-art.md): whole calls in one fragment (Groq, Ollama), repeated ids and names,
+string, sparse or omitted indices, one index reused by different ids, empty ids, ``arguments: null``.
+Each is read the way the compat reassembly rule of C.0 reads it ("a different non-empty id at a used
+index starts a new call") and flagged; a flag is an error only when information is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from harness.findings import Severity
+
+Flag = Callable[..., None]  # Translator.flag bound to the native event at hand (check, message, severity=)
+WARN = Severity.warning
+
+
+@dataclass(slots=True)
+class Call:
+    position: int  # order of first appearance in the choice: the item id's suffix
+    index: int | None  # the tool index it was keyed by (None when the server sent none)
+    item_id: str
+    call_id: str | None = None
+    name: str | None = None
+    fragments: int = 0
+    repeated: bool = False  # ASSEMBLY-303 already said for this call
+
+
+def coerce_index(value: Any, flag: Flag) -> int | None:
+    """B.4.1 wants an integer. A digit string is LangChain #38456's case (readable: warning); an absent
+    index is the gateway case of vercel/ai #18382 (warning); anything else cannot key a call (error)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isdigit():
+        flag("ASSEMBLY-301", f"tool index is the string {value!r}, not an integer (LangChain #38456)", severity=WARN)
+        return int(value)
+    if value is None:
+        flag("ASSEMBLY-301", "tool call fragment without an index (gateway style, vercel/ai #18382): keyed by id, "
+                             "else by the latest call", severity=WARN)
+    else:
+        flag("ASSEMBLY-301", f"tool index {value!r} is not a non-negative integer: keyed by id, else by the latest "
+                             "call")
+    return None
+
+
+def arguments_text(function: dict[str, Any], flag: Flag) -> str:
+    """B.2: a string piece. ``null`` (pydantic-ai #1654, no-parameter tools) reads as nothing; a JSON value
+    (Ollama's native style) is re-serialised; anything else is lost."""
+    if "arguments" not in function:
+        return ""
+    value = function["arguments"]
+    if isinstance(value, str):
+        return value
+    if value is None:
+        flag("ASSEMBLY-307", "function.arguments is null (a no-parameter tool, pydantic-ai #1654): read as ''",
+             severity=WARN)
+        return ""
+    if isinstance(value, (dict, list)):
+        flag("ASSEMBLY-307", "function.arguments is a JSON value, not a string (Ollama native style): re-serialised",
+             severity=WARN)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    flag("ASSEMBLY-307", f"function.arguments is a {type(value).__name__}: dropped")
+    return ""
+
+
+class ChoiceCalls:
+    """The calls of one choice, in order of first appearance."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.calls: list[Call] = []
+        self._by_index: dict[int, Call] = {}
+        self._indices: set[int] = set()
+
+    def fragment(self, raw: dict[str, Any], flag: Flag) -> tuple[Call, bool, str]:
+        """The call a fragment belongs to, whether it opens that call, and its argument text."""
+        index = coerce_index(raw.get("index"), flag)
+        call_id = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
+        if raw.get("id") == "":
+            flag("ASSEMBLY-302", "tool call fragment with an empty id (vercel/ai #19091): ignored", severity=WARN)
+        function = raw.get("function") if isinstance(raw.get("function"), dict) else {}
+        call, opened = self._find(index, call_id, flag)
+        if opened:
+            self._check_first(raw, index, call_id, function, flag)
+        elif self.calls[-1] is not call:
+            flag("ASSEMBLY-305", f"fragment for call {call.position} after call {self.calls[-1].position} began "
+                                 "(the SDK already closed it)")
+        self._merge(call, call_id, function.get("name"), flag)
+        text = arguments_text(function, flag)
+        if opened and text:
+            flag("ASSEMBLY-306", f"call {call_id or call.position} arrives whole in its first fragment "
+                                 "(Groq / Ollama style)")
+        call.fragments += 1
+        return call, opened, text
+
+    def _find(self, index: int | None, call_id: str | None, flag: Flag) -> tuple[Call, bool]:
+        if index is None:
+            known = next((c for c in self.calls if call_id is not None and c.call_id == call_id), None)
+            if known is not None or (call_id is None and self.calls):
+                return known or self.calls[-1], False
+            return self._open(None), True
+        call = self._by_index.get(index)
+        if call is not None and call_id is not None and call.call_id not in (None, call_id):
+            flag("ASSEMBLY-304", f"index {index} carries a new id {call_id!r} after {call.call_id!r}: read as a new "
+                                 "call (LangChain #34807, Groq / LiteLLM #7621)")
+            return self._open(index), True
+        if call is not None:
+            return call, False
+        return self._open(index), True
+
+    def _open(self, index: int | None) -> Call:
+        call = Call(position=len(self.calls), index=index, item_id=f"{self.prefix}call.{len(self.calls)}")
+        self.calls.append(call)
+        if index is not None:
+            self._by_index[index] = call
+        return call
+
+    def _check_first(self, raw: dict[str, Any], index: int | None, call_id: str | None, function: dict[str, Any],
+                     flag: Flag) -> None:
+        """B.4.1 (indices 0, 1, ... in order of first appearance) and B.4.2 (id, type, name first)."""
+        if index is not None and index not in self._indices:
+            expected = len(self._indices)
+            if index != expected:
+                flag("ASSEMBLY-301", f"tool index {index} where {expected} was due (sparse or non-zero start, "
+                                     "vercel/ai #18382)", severity=WARN)
+            self._indices.add(index)
+        missing = [key for key, present in (("id", call_id), ("function.name", _text(function.get("name"))),
+                                            ("type", raw.get("type") == "function")) if not present]
+        if missing:
+            flag("ASSEMBLY-302", f"the first fragment of a call lacks {', '.join(missing)} (vercel/ai #14722)",
+                 severity=WARN)
+
+    @staticmethod
+    def _merge(call: Call, call_id: str | None, name: Any, flag: Flag) -> None:
+        """B.4.3: later fragments must not repeat id or name; the SDK would concatenate them."""
+        name = _text(name)
+        repeats = [value for value, known in ((call_id, call.call_id), (name, call.name))
+                   if value is not None and known is not None]
+        if repeats and not call.repeated:
+            call.repeated = True
+            changed = any(value != known for value, known in ((call_id, call.call_id), (name, call.name))
+                          if value is not None and known is not None)
+            flag("ASSEMBLY-303", f"a later fragment repeats {'a different' if changed else 'the'} id or name of call "
+                                 f"{call.call_id or call.position} (the openai SDK would join them); the first kept")
+        call.call_id = call.call_id or call_id
+        call.name = call.name or name
+
+    def finish(self, flag: Flag) -> None:
+        """B.4.2: a call that never got an id cannot be answered; one without a name cannot be run."""
+        for call in self.calls:
+            for key, value in (("id", call.call_id), ("function.name", call.name)):
+                if value is None:
+                    flag("ASSEMBLY-302", f"call {call.position} never got a {key}")
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,198 @@
+"""The Chat Completions resume contract (specs/openai-anthropic.md B.5): a stateless re-send.
+
+The next request repeats the history, then the assistant message with ``tool_calls`` exactly as the
+model produced them (``function.arguments`` a JSON string), then one ``role: "tool"`` message per
+call id in the contiguous block right after it. The API's three documented 400s map onto the
+provider-neutral counting (``answer_checks``: B.5.1 unanswered -> RESUME-003, answered twice ->
+RESUME-004, B.5.3 unknown id -> RESUME-005) and RESUME-006 (B.5.1/B.5.2: a tool message outside
+the block that follows the tool calls). Only choice 0 is continued (see ``translator.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from harness.checks.resume import answer_checks
+from harness.exchange import Request
+from harness.findings import Finding, Location, Severity, finding
+from harness.providers.base import Answer, ResumeView
+from harness.state import Interrupt, Item, Turn
+
+Message = dict[str, Any]
+
+
+def messages_of(request: Request) -> list[Message]:
+    body = request.json if isinstance(request.json, dict) else {}
+    messages = body.get("messages")
+    return [m if isinstance(m, dict) else {} for m in messages] if isinstance(messages, list) else []
+
+
+def is_continuation(request: Request) -> bool:
+    """A stateless protocol: a request continues when its history holds assistant or tool messages."""
+    return any(message.get("role") in ("assistant", "tool") for message in messages_of(request))
+
+
+def produced(turn: Turn) -> dict[str, Item]:
+    """The turn's tool calls by call id (choice 0's: the only ones of kind tool_call)."""
+    return {item.call_id: item for item in turn.client_calls if item.call_id}
+
+
+def arguments_of(item: Item) -> str:
+    """The argument text as streamed; for a Turn not built from a stream, its arguments as JSON."""
+    if item.arguments_text is not None:
+        return item.arguments_text
+    return json.dumps(item.arguments if item.arguments is not None else {}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _tool_calls(message: Message) -> list[dict[str, Any]]:
+    calls = message.get("tool_calls")
+    return [c if isinstance(c, dict) else {} for c in calls] if isinstance(calls, list) else []
+
+
+def find_echo(messages: list[Message], calls: dict[str, Item]) -> int | None:
+    """The assistant message echoing the turn: the last naming one of its calls, else the last assistant."""
+    assistants = [n for n, message in enumerate(messages) if message.get("role") == "assistant"]
+    for n in reversed(assistants):
+        if any(call.get("id") in calls for call in _tool_calls(messages[n])):
+            return n
+    return assistants[-1] if assistants and not calls else None
+
+
+# -- the checks ----------------------------------------------------------------------------------------
+
+
+def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
+    """Nothing is owed to a turn that failed (an in-band error): the next request is a retry, whose
+    history the client may rebuild (pydantic-ai re-sends Groq's ``failed_generation`` as a call)."""
+    if turn.status == "failed":
+        return []
+    messages = messages_of(request)
+    calls = produced(turn)
+    interrupt = turn.interrupt or Interrupt(kind="tool_calls")
+    at = find_echo(messages, calls)
+    found: list[Finding] = []
+    if at is None:
+        if interrupt.pending:
+            found.append(finding("RESUME-302", "no assistant message echoes the previous turn's tool_calls",
+                                 Location(exchange=exchange, path="messages")))
+        start = len(messages)
+    else:
+        found += _echo_checks(calls, messages[at], at, exchange)
+        start = at + 1
+    answers, stray = _answers(messages, start, interrupt.pending, exchange)
+    return found + stray + answer_checks(interrupt, ResumeView(answers=answers), exchange) + _order(answers, interrupt,
+                                                                                                     exchange)
+
+
+def _echo_checks(calls: dict[str, Item], message: Message, at: int, exchange: int) -> list[Finding]:
+    """B.5.4 (arguments a string) and RESUME-009 (the echo is what the model produced)."""
+    found: list[Finding] = []
+    echoed: set[Any] = set()
+    for m, call in enumerate(_tool_calls(message)):
+        where = Location(exchange=exchange, path=f"messages[{at}].tool_calls[{m}]")
+        function = call.get("function") if isinstance(call.get("function"), dict) else {}
+        arguments = function.get("arguments")
+        echoed.add(call.get("id"))
+        if not isinstance(arguments, str):
+            found.append(finding("RESUME-301", f"function.arguments is a {type(arguments).__name__}, not a JSON string",
+                                 where, actual=type(arguments).__name__))
+        item = calls.get(call.get("id"))  # type: ignore[arg-type]
+        if item is None:
+            found.append(finding("RESUME-009", f"tool call {call.get('id')!r} was not produced by the previous turn",
+                                 where, actual=call.get("id")))
+            continue
+        if function.get("name") != item.name:
+            found.append(finding("RESUME-009", f"tool call {item.call_id} is echoed with name {function.get('name')!r}",
+                                 where, expected=item.name, actual=function.get("name")))
+        if isinstance(arguments, str) and arguments != arguments_of(item):
+            found.append(finding("RESUME-009", f"arguments of {item.call_id} differ from what the model produced",
+                                 where, expected=arguments_of(item), actual=arguments,
+                                 severity=Severity.warning if _same_json(arguments, item) else None))
+    for call_id in calls.keys() - echoed:
+        found.append(finding("RESUME-009", f"tool call {call_id} is missing from the echoed assistant message",
+                             Location(exchange=exchange, path=f"messages[{at}].tool_calls"), expected=call_id))
+    return found
+
+
+def _same_json(text: str, item: Item) -> bool:
+    """Re-serialised but equal JSON: the API reads it the same, so only a warning."""
+    try:
+        return bool(json.loads(text) == json.loads(arguments_of(item) or "{}"))
+    except (ValueError, RecursionError):
+        return False
+
+
+def _answers(messages: list[Message], start: int, pending: list[str],
+             exchange: int) -> tuple[list[Answer], list[Finding]]:
+    """The contiguous block of tool messages at ``start`` answers the turn (B.5.1); a later tool message
+    for a pending call, or one that follows no tool_calls message, stands where the API rejects it."""
+    answers: list[Answer] = []
+    found: list[Finding] = []
+    n = start
+    while n < len(messages) and messages[n].get("role") == "tool":
+        answers.append(Answer(call_id=str(messages[n].get("tool_call_id")), path=f"messages[{n}]"))
+        found += _content_check(messages[n], n, exchange)
+        n += 1
+    announced: set[Any] = set()
+    for m in range(n, len(messages)):
+        message = messages[m]
+        role = message.get("role")
+        if role == "assistant":
+            announced = {call.get("id") for call in _tool_calls(message)}
+        elif role == "tool":
+            call_id = message.get("tool_call_id")
+            if call_id in pending or call_id not in announced:
+                where = Location(exchange=exchange, path=f"messages[{m}]")
+                found.append(finding("RESUME-006", f"tool message for {call_id!r} does not stand in the block right "
+                                                   "after the assistant message with its tool_calls", where,
+                                     expected=f"messages[{start}..]"))
+        elif role is not None:
+            announced = set()
+    return answers, found
+
+
+def _content_check(message: Message, n: int, exchange: int) -> list[Finding]:
+    """B.5.4: a tool message's content is a string or a list of text parts."""
+    content = message.get("content")
+    if isinstance(content, str) or (isinstance(content, list) and all(
+            isinstance(part, dict) and part.get("type") == "text" for part in content)):
+        return []
+    return [finding("RESUME-303", f"tool message content is a {type(content).__name__}",
+                    Location(exchange=exchange, path=f"messages[{n}].content"))]
+
+
+def _order(answers: list[Answer], interrupt: Interrupt, exchange: int) -> list[Finding]:
+    """B.5.4: the order of the tool messages is not documented as significant."""
+    given = [answer.call_id for answer in answers if answer.call_id in interrupt.pending]
+    wanted = [call_id for call_id in interrupt.pending if call_id in given]
+    if given == wanted or len(set(given)) != len(given):
+        return []
+    return [finding("RESUME-304", "tool messages answer in another order than the calls were made",
+                    Location(exchange=exchange), expected=wanted, actual=given)]
+
+
+# -- building a correct next request ---------------------------------------------------------------------
+
+
+def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]:
+    body = dict(prior.json) if prior is not None and isinstance(prior.json, dict) else {
+        "model": turn.model or "gpt-x", "stream": True}
+    pending = turn.interrupt.pending if turn.interrupt else []
+    missing = [call_id for call_id in pending if call_id not in answers]
+    if missing:
+        raise ValueError(f"no answer for pending call(s) {', '.join(missing)}")
+    calls = produced(turn)
+    echo: Message = {"role": "assistant", "content": turn.text or None}
+    if calls:
+        echo["tool_calls"] = [{"id": item.call_id, "type": "function",
+                               "function": {"name": item.name, "arguments": arguments_of(item)}}
+                              for item in calls.values()]
+    history = messages_of(prior) if prior is not None else []
+    body["messages"] = [*history, echo, *({"role": "tool", "tool_call_id": call_id, "content": _content(answers[call_id])}
+                                          for call_id in pending)]
+    return body
+
+
+def _content(output: Any) -> str | list[Any]:
+    return output if isinstance(output, (str, list)) else json.dumps(output, ensure_ascii=False)

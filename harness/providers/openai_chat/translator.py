@@ -1,0 +1,368 @@
+"""Chat Completions chunks -> canonical events, keyed by (choice index, tool index).
+
+Rules and their sources: specs/openai-anthropic.md B.1-B.4 (checked here as LIFECYCLE-301..312 and,
+through ``calls.py``, ASSEMBLY-301..307) and the compatible servers' deviations of
+specs/llamastack-cohere-compat.md C (each flagged with the server style it belongs to).
+
+The protocol has no item lifecycle: an item opens with its first fragment and every item of a
+choice closes at that choice's ``finish_reason``. Items of choice ``c`` are ``c.reasoning``,
+``c.message`` (text and refusal) and ``c.call.k``. The canonical Turn is choice 0, as the resume
+contract continues one choice (B.5); the other choices of an ``n > 1`` request are folded and
+checked too, as items of kind ``other``, so they show in the report without joining the turn's text
+or its pending calls. Tool calls are detected from ``delta.tool_calls``, never from ``finish_reason``
+(B.3.7). The turn ends at ``[DONE]`` (B.1), whose absence leaves it truncated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness import events as ev
+from harness.cassette import CHUNKS_CONTENT_TYPE
+from harness.findings import Severity
+from harness.providers.base import NativeEvent, StreamContext, Translator
+from harness.providers.openai_chat.calls import ChoiceCalls, Flag
+
+STOPS: dict[str, ev.StopReason] = {
+    "stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use", "function_call": "tool_use",
+    "content_filter": "content_filter", "error": "error",
+}
+REASONING_FIELDS = {  # specs/llamastack-cohere-compat.md C.1-C.4, C.6 "Reasoning field"
+    "reasoning_content": "DeepSeek / vLLM before Jan 2026 style",
+    "reasoning": "OpenRouter / Groq / Ollama / vLLM style",
+}
+Events = list[ev.CanonicalEvent]
+WARN, INFO = Severity.warning, Severity.info
+
+
+@dataclass(slots=True)
+class _Choice:
+    index: int
+    calls: ChoiceCalls
+    seen: bool = False
+    role_repeated: bool = False  # LIFECYCLE-306 already said
+    finish: str | None = None
+    open: list[str] = field(default_factory=list)  # item ids in opening order, closed at finish_reason
+    message: bool = False
+    reasoning: bool = False
+    reasoning_flagged: bool = False
+    content: bool = False  # non-empty text seen
+    refusal: bool = False  # non-empty refusal seen
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.index}."
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class ChatTranslator(Translator):
+    def __init__(self, context: StreamContext) -> None:
+        super().__init__(context)
+        request = _dict(context.exchange.request.json)
+        options = request.get("stream_options")
+        self._include_usage: bool | None = (_dict(options).get("include_usage") is True) if request else None
+        self._named_tool_choice = isinstance(request.get("tool_choice"), dict)  # B.3.7: then "stop" is expected
+        self._chunk_fixture = context.exchange.response.content_type == CHUNKS_CONTENT_TYPE
+        self._started = False
+        self._done = False
+        self._after_done_flagged = False
+        self._error = False
+        self._envelope: dict[str, Any] = {}  # id, created, model of the first chunk (B.3.3)
+        self._choices: dict[int, _Choice] = {}
+        self._usage_seen = False
+        self._usage_chunks = 0
+        self._usage_last = False  # the latest chunk was the usage chunk (B.3.6: right before [DONE])
+
+    # -- entry points -----------------------------------------------------------------------------
+
+    def translate(self, native: NativeEvent) -> Events:
+        if self._done:
+            if not self._after_done_flagged:
+                self._after_done_flagged = True
+                self.flag("LIFECYCLE-301", f"{native.type} after data: [DONE]", native)
+            return []
+        if native.type == "[DONE]":
+            return self._start(native) + self._complete(native.origin())
+        events = self._start(native)
+        if native.type == "error":
+            return events + self._error_event(native.data, native)
+        if native.type == "chat.completion.chunk":
+            return events + self._chunk(native)
+        return events + self._non_chunk(native)
+
+    def finish(self) -> Events:
+        """No [DONE]: truncated (the reducer says LIFECYCLE-005). A chunk fixture whose recorder kept only
+        the JSON payloads is read as ending at its finish chunks instead."""
+        finished = self._choices and all(choice.finish is not None for choice in self._choices.values())
+        if self._done or not self._chunk_fixture or not (finished or self._error):
+            return []
+        self.flag("LIFECYCLE-302", "a chunk fixture without data: [DONE] (the recorder stripped the SSE framing)")
+        return self._complete(ev.Origin(exchange=self.context.exchange.index))
+
+    # -- envelope -----------------------------------------------------------------------------------
+
+    def _start(self, native: NativeEvent) -> Events:
+        if self._started:
+            return []
+        self._started = True
+        data = native.data
+        model = data.get("model")
+        response_id = data.get("id") if native.type == "chat.completion.chunk" else None
+        return [ev.TurnStarted(origin=native.origin(), response_id=response_id if isinstance(response_id, str) else None,
+                               model=model if isinstance(model, str) else None)]
+
+    def _same_envelope(self, native: NativeEvent) -> None:
+        """B.3.3: id and created identical on every chunk (MUST), model too (SHOULD)."""
+        for key in ("id", "created", "model"):
+            value = native.data.get(key)
+            known = self._envelope.setdefault(key, value)
+            if value != known:
+                self.flag("LIFECYCLE-305", f"chunk {key} {value!r} differs from the first chunk's {known!r}", native,
+                          expected=known, actual=value, severity=WARN if key == "model" else None)
+
+    def _non_chunk(self, native: NativeEvent) -> Events:
+        data = native.data
+        kind = data.get("object")
+        if kind == "":
+            self.flag("LIFECYCLE-304", "an Azure content-filter frame (object \"\") skipped", native)
+            return []
+        if isinstance(data.get("choices"), list):
+            self.flag("LIFECYCLE-303", f"a chunk whose object is {kind!r}, not chat.completion.chunk", native,
+                      actual=kind)
+            return self._chunk(native)
+        self.flag("LIFECYCLE-303", "JSON that is no chunk (a gateway heartbeat?) skipped", native, severity=WARN)
+        return []
+
+    def _error_event(self, data: dict[str, Any], native: NativeEvent) -> Events:
+        """B.1: ``{"error": {message, type, param, code}}``; compat shapes are normalised (C.6)."""
+        error = data.get("error")
+        if isinstance(error, str):
+            self.flag("LIFECYCLE-310", "error is a string (Ollama style)", native)
+            error = {"message": error}
+        elif data.get("object") == "error":
+            self.flag("LIFECYCLE-310", "a flat object:\"error\" payload (vLLM before its OpenAI-shaped errors)",
+                      native)
+            error = data
+        error = _dict(error)
+        code = error.get("code") if error.get("code") is not None else error.get("type")
+        message = error.get("message")
+        self._error = True
+        return [ev.ErrorReported(origin=native.origin(), code=None if code is None else str(code),
+                                 message=message if isinstance(message, str) and message else "error without a message")]
+
+    # -- chunks ---------------------------------------------------------------------------------------
+
+    def _chunk(self, native: NativeEvent) -> Events:
+        self._same_envelope(native)
+        data = native.data
+        events: Events = []
+        if data.get("error"):
+            self.flag("LIFECYCLE-310", "an error beside the chunk's choices (OpenRouter style)", native)
+            events += self._error_event(data, native)
+        choices = data.get("choices") if isinstance(data.get("choices"), list) else []
+        usage = data.get("usage")
+        if not choices:
+            if isinstance(usage, dict):
+                return events + self._usage_chunk(usage, native)
+            self.flag("LIFECYCLE-304", "a chunk with empty choices and no usage (Azure prompt-filter style) skipped",
+                      native)
+            return events
+        self._usage_last = False
+        for choice in choices:
+            events += self._choice(_dict(choice), native)
+        if isinstance(usage, dict):
+            self.flag("LIFECYCLE-308", "usage rides on a chunk with choices (DeepSeek / Groq / vLLM "
+                                       "continuous_usage_stats style)", native, severity=WARN)
+            events += self._usage(usage, native)
+        elif isinstance(_dict(data.get("x_groq")).get("usage"), dict):
+            events += self._usage(data["x_groq"]["usage"], native)  # Groq's own place for it (compat C.1, C.6)
+        return events
+
+    def _usage_chunk(self, usage: dict[str, Any], native: NativeEvent) -> Events:
+        """B.3.6: one chunk with choices [] and usage, after every finish_reason, right before [DONE]."""
+        self._usage_chunks += 1
+        self._usage_last = True
+        if self._usage_chunks == 2:
+            self.flag("LIFECYCLE-308", "a second usage chunk", native, severity=WARN)
+        unfinished = [choice.index for choice in self._choices.values() if choice.finish is None]
+        if unfinished:
+            self.flag("LIFECYCLE-308", f"the usage chunk comes before choice {unfinished[0]} finished", native,
+                      severity=WARN)
+        if self._include_usage is False:
+            self.flag("LIFECYCLE-308", "a usage chunk although stream_options.include_usage was not set", native,
+                      severity=INFO)
+        return self._usage(usage, native)
+
+    def _usage(self, usage: dict[str, Any], native: NativeEvent) -> Events:
+        self._usage_seen = True
+        counts = {
+            "input_tokens": _int(usage.get("prompt_tokens")),
+            "output_tokens": _int(usage.get("completion_tokens")),
+            "total_tokens": _int(usage.get("total_tokens")),
+            "reasoning_tokens": _int(_dict(usage.get("completion_tokens_details")).get("reasoning_tokens")),
+            "cached_tokens": _int(_dict(usage.get("prompt_tokens_details")).get("cached_tokens")),
+        }
+        if all(value is None for value in counts.values()):
+            return []
+        return [ev.UsageReported(origin=native.origin(), **counts)]
+
+    # -- one choice -------------------------------------------------------------------------------------
+
+    def _choice(self, choice: dict[str, Any], native: NativeEvent) -> Events:
+        index = _int(choice.get("index"))
+        index = index if index is not None and index >= 0 else 0  # the schema reports a bad index (B.2)
+        state = self._choices.get(index)
+        if state is None:
+            state = self._choices[index] = _Choice(index=index, calls=ChoiceCalls(prefix=f"{index}."))
+        delta = _dict(choice.get("delta"))
+        self._check_role(state, delta, native)
+        if state.finish is not None:
+            if any(delta.get(key) for key in ("content", "refusal", "tool_calls", *REASONING_FIELDS)):
+                self.flag("LIFECYCLE-307", f"delta content for choice {index} after its finish_reason: dropped", native)
+            if choice.get("finish_reason") is not None:
+                self.flag("LIFECYCLE-307", f"a second finish_reason for choice {index}", native)
+            return []
+        events = self._reasoning(state, delta, native) + self._text(state, delta, native)
+        tool_calls = delta.get("tool_calls")
+        for raw in tool_calls if isinstance(tool_calls, list) else []:
+            events += self._call_fragment(state, _dict(raw), native)
+        finish = choice.get("finish_reason")
+        if finish is not None:
+            state.finish = str(finish)
+            events += self._close(state, native.origin(), "completed", native)
+        return events
+
+    def _check_role(self, state: _Choice, delta: dict[str, Any], native: NativeEvent) -> None:
+        """B.3.4: role "assistant" on a choice's first delta and on no later one."""
+        if not state.seen:
+            state.seen = True
+            if delta.get("role") != "assistant":
+                self.flag("LIFECYCLE-306", f"the first delta of choice {state.index} has role {delta.get('role')!r}",
+                          native)
+        elif delta.get("role") is not None and not state.role_repeated:
+            state.role_repeated = True
+            self.flag("LIFECYCLE-306", f"choice {state.index} repeats role in later deltas (OpenRouter / Ollama "
+                                       "before 0.32.6 style)", native)
+
+    def _flag_at(self, native: NativeEvent | None) -> Flag:
+        """``flag`` bound to one native event, for ``calls.py`` (which knows no events)."""
+
+        def flag(check: str, message: str, **details: Any) -> None:
+            self.flag(check, message, native, **details)
+
+        return flag
+
+    def _kind(self, state: _Choice, kind: ev.ItemKind) -> ev.ItemKind:
+        return kind if state.index == 0 else "other"
+
+    def _open(self, state: _Choice, item_id: str, kind: ev.ItemKind, native: NativeEvent, **fields: Any) -> Events:
+        state.open.append(item_id)
+        return [ev.ItemStarted(origin=native.origin(), item_id=item_id, kind=self._kind(state, kind), **fields)]
+
+    def _reasoning(self, state: _Choice, delta: dict[str, Any], native: NativeEvent) -> Events:
+        """Not OpenAI's: compat servers stream reasoning in their own delta field (C.6); read, and flagged."""
+        events: Events = []
+        for key, style in REASONING_FIELDS.items():
+            text = delta.get(key)
+            if not isinstance(text, str) or not text:
+                continue
+            if not state.reasoning_flagged:
+                state.reasoning_flagged = True
+                self.flag("LIFECYCLE-311", f"reasoning in delta.{key} ({style})", native)
+            if not state.reasoning:
+                state.reasoning = True
+                events += self._open(state, f"{state.prefix}reasoning", "reasoning", native)
+            events.append(ev.ReasoningDelta(origin=native.origin(), item_id=f"{state.prefix}reasoning", text=text))
+        return events
+
+    def _text(self, state: _Choice, delta: dict[str, Any], native: NativeEvent) -> Events:
+        """The message item opens with the first string content or refusal, ``""`` included (B.2)."""
+        events: Events = []
+        item_id = f"{state.prefix}message"
+        for key, event_type in (("content", ev.TextDelta), ("refusal", ev.RefusalDelta)):
+            text = delta.get(key)
+            if not isinstance(text, str):
+                continue
+            if not state.message:
+                state.message = True
+                events += self._open(state, item_id, "message", native, role="assistant")
+            if text:
+                setattr(state, key, True)
+                events.append(event_type(origin=native.origin(), item_id=item_id, text=text))
+        return events
+
+    def _call_fragment(self, state: _Choice, raw: dict[str, Any], native: NativeEvent) -> Events:
+        call, opened, text = state.calls.fragment(raw, self._flag_at(native))
+        events: Events = []
+        if opened:
+            events += self._open(state, call.item_id, "tool_call", native, name=call.name,
+                                 call_id=call.call_id, executor="client" if state.index == 0 else None)
+        if text or opened:  # an opened call has arguments, "" at least (then read as {}: pydantic-ai #1654)
+            events.append(ev.ToolCallDelta(origin=native.origin(), item_id=call.item_id, text=text))
+        return events
+
+    def _close(self, state: _Choice, origin: ev.Origin, status: str, native: NativeEvent | None) -> Events:
+        """Every open item of the choice ends at its finish_reason (B.3.5)."""
+        state.calls.finish(self._flag_at(native))
+        if state.content and state.refusal:
+            self.flag("LIFECYCLE-309", f"choice {state.index} has both content and refusal", native)
+        calls = {call.item_id: call for call in state.calls.calls}
+        events: Events = []
+        for item_id in state.open:
+            call = calls.get(item_id)
+            declared = ev.Declared(status=status, name=call.name if call else None,
+                                   call_id=call.call_id if call else None)
+            events.append(ev.ItemCompleted(origin=origin, item_id=item_id, declared=declared))
+        state.open = []
+        self._check_finish_reason(state, native)
+        return events
+
+    def _check_finish_reason(self, state: _Choice, native: NativeEvent | None) -> None:
+        """B.3.7 / X-4: tool_calls iff calls; "stop" with calls is expected only for a named tool_choice."""
+        has_calls = bool(state.calls.calls)
+        if has_calls and state.finish == "stop" and not self._named_tool_choice:
+            self.flag("LIFECYCLE-312", f"choice {state.index} made tool calls but finish_reason is 'stop' (vLLM named "
+                                       "tool_choice / Ollama before 0.5.12 style)", native)
+        elif not has_calls and state.finish == "tool_calls":
+            self.flag("LIFECYCLE-312", f"finish_reason tool_calls but choice {state.index} made no tool call", native)
+
+    # -- the end -----------------------------------------------------------------------------------------
+
+    def _complete(self, origin: ev.Origin) -> Events:
+        """At [DONE] (B.1): close what never finished, check usage, raise the interrupt, end the turn."""
+        self._done = True
+        if self._error:
+            return [ev.TurnCompleted(origin=origin, stop="error", native_stop=None)]
+        events: Events = []
+        if not self._choices:
+            self.flag("LIFECYCLE-307", "the stream ends without any choice")
+        for state in self._choices.values():
+            if state.finish is None:
+                self.flag("LIFECYCLE-307", f"choice {state.index} never got a finish_reason (vercel/ai #19169)")
+                events += self._close(state, origin, "incomplete", None)
+        self._check_usage()
+        first = self._choices.get(0)
+        finish = first.finish if first else None
+        stop = STOPS.get(finish or "", "other")
+        if first is not None and first.refusal and not first.content and stop == "end_turn":
+            stop = "refusal"
+        pending = [call.call_id for call in first.calls.calls if call.call_id] if first else []
+        if pending and stop not in ("max_tokens", "content_filter"):
+            events.append(ev.Interrupt(origin=origin, kind="tool_calls", pending=pending))
+        events.append(ev.TurnCompleted(origin=origin, stop=stop, native_stop=finish))
+        return events
+
+    def _check_usage(self) -> None:
+        """B.3.6: asked for with include_usage, the usage chunk is the last before [DONE]."""
+        if self._include_usage and not self._usage_seen:
+            self.flag("LIFECYCLE-308", "stream_options.include_usage was set but no usage arrived")
+        elif self._usage_chunks and not self._usage_last:
+            self.flag("LIFECYCLE-308", "the usage chunk is not the last chunk before [DONE]", severity=WARN)

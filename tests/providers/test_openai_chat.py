@@ -1,0 +1,785 @@
+"""Unit tests of the openai-chat provider: translation, B.3/B.4 checks, compat deviations, B.5 resume.
+
+Each case is one deliberate mutation of a composed stream (the B.7 example, or a text stream built the
+same way), so the check it must trip is unambiguous; the unmutated streams stay clean. Every bug of
+specs/prior-art.md that concerns Chat Completions streams has its own test. The shipped cassettes are
+replayed at the end.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import orjson
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from vcr.persisters.filesystem import FilesystemPersister
+from vcr.serializers import yamlserializer
+
+from harness import providers
+from harness.cassette import CHUNKS_CONTENT_TYPE
+from harness.exchange import Exchange, Request, Response
+from harness.findings import Severity
+from harness.pipeline import ExchangeReport, check_path, run_body
+from harness.providers.openai_chat.encode import DONE
+from harness.state import Item, Turn, Usage
+
+PROVIDER = "openai-chat"
+ROOT = Path(__file__).resolve().parents[2]
+CASSETTES = ROOT / "cassettes" / PROVIDER
+Event = dict[str, Any]
+USAGE_ON = {"model": "gpt-x", "messages": [{"role": "user", "content": "hi"}], "stream": True,
+            "stream_options": {"include_usage": True}}
+provider = providers.get(PROVIDER)
+
+
+# -- building streams ---------------------------------------------------------------------------------
+
+
+def chunk(delta: Event, finish: str | None = None, index: int = 0) -> Event:
+    return {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1760000000, "model": "gpt-x",
+            "choices": [{"index": index, "delta": delta, "finish_reason": finish}], "usage": None}
+
+
+def usage_chunk() -> Event:
+    return {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1760000000, "model": "gpt-x",
+            "choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": 22, "total_tokens": 62}}
+
+
+def fragment(index: Any, arguments: Any = None, call_id: str | None = None, name: str | None = None) -> Event:
+    function: Event = {}
+    if name is not None:
+        function["name"] = name
+    if arguments is not None or call_id is None:
+        function["arguments"] = arguments
+    raw: Event = {"index": index, "function": function}
+    if call_id is not None:
+        raw.update(id=call_id, type="function")
+    return raw
+
+
+def calls(*fragments: Event) -> Event:
+    return chunk({"tool_calls": list(fragments)})
+
+
+def b7() -> list[Event]:
+    """The composed example of B.7: two calls, fragmented arguments, a finish chunk, the usage chunk."""
+    return copy.deepcopy([
+        chunk({"role": "assistant", "content": None, "refusal": None,
+               "tool_calls": [fragment(0, "", "call_1", "get_weather")]}),
+        calls(fragment(0, '{"city":')),
+        calls(fragment(0, '"Oslo"}')),
+        calls(fragment(1, "", "call_2", "get_time")),
+        calls(fragment(1, "{}")),
+        chunk({}, "tool_calls"),
+        usage_chunk(),
+        DONE,
+    ])
+
+
+def text() -> list[Event]:
+    return copy.deepcopy([chunk({"role": "assistant", "content": "", "refusal": None}), chunk({"content": "Hel"}),
+                          chunk({"content": "lo."}), chunk({}, "stop"), usage_chunk(), DONE])
+
+
+def run(natives: list[Event], request: Any = None) -> ExchangeReport:
+    return run_body(PROVIDER, provider.to_wire(natives), request_json=request)
+
+
+def checks(report: ExchangeReport, *severities: Severity) -> set[str]:
+    wanted = severities or (Severity.error, Severity.warning)
+    return {f.check for f in report.findings if f.severity in wanted}
+
+
+# -- translation -----------------------------------------------------------------------------------------
+
+
+def test_b7_folds_into_two_pending_calls() -> None:
+    report = run(b7(), USAGE_ON)
+    turn = report.turn
+    assert checks(report, *Severity) == set()
+    assert turn is not None and turn.status == "interrupted" and turn.stop == "tool_use"
+    assert [(i.item_id, i.name, i.call_id, i.arguments) for i in turn.items] == [
+        ("0.call.0", "get_weather", "call_1", {"city": "Oslo"}), ("0.call.1", "get_time", "call_2", {})]
+    assert turn.interrupt is not None and turn.interrupt.pending == ["call_1", "call_2"]
+    assert turn.usage is not None and (turn.usage.input_tokens, turn.usage.total_tokens) == (40, 62)
+
+
+def test_text_stream_is_clean_and_completed() -> None:
+    report = run(text(), USAGE_ON)
+    assert checks(report, *Severity) == set()
+    assert report.turn is not None and report.turn.text == "Hello." and report.turn.status == "completed"
+
+
+def test_refusal_stops_with_refusal() -> None:
+    natives = [chunk({"role": "assistant", "content": None, "refusal": ""}), chunk({"refusal": "No."}),
+               chunk({}, "stop"), DONE]
+    report = run(natives)
+    assert checks(report) == set()
+    assert report.turn is not None and report.turn.stop == "refusal" and report.turn.items[0].refusal == {0: "No."}
+
+
+def test_two_choices_fold_choice_zero_and_report_the_other() -> None:
+    natives = [chunk({"role": "assistant", "content": ""}, index=0), chunk({"role": "assistant", "content": ""}, index=1),
+               chunk({"content": "Blue"}, index=0), chunk({"content": "Green"}, index=1),
+               chunk({}, "stop", index=1), chunk({}, "stop", index=0), DONE]
+    report = run(natives)
+    assert checks(report) == set()
+    turn = report.turn
+    assert turn is not None and turn.text == "Blue"
+    assert [(i.item_id, i.kind, i.text) for i in turn.items] == [("0.message", "message", {0: "Blue"}),
+                                                                  ("1.message", "other", {0: "Green"})]
+
+
+def test_other_choices_calls_are_checked_but_not_pending() -> None:
+    natives = [chunk({"role": "assistant", "content": "Hi"}, index=0),
+               chunk({"role": "assistant", "tool_calls": [fragment(0, "{bad", "call_9", "f")]}, index=1),
+               chunk({}, "stop", index=0), chunk({}, "tool_calls", index=1), DONE]
+    report = run(natives)
+    assert report.turn is not None and report.turn.interrupt is None
+    assert "ASSEMBLY-003" in checks(report)
+
+
+def test_tool_calls_are_found_without_finish_reason_tool_calls() -> None:
+    """B.3.7: a named tool_choice reports "stop" although a call was made; the call is still pending."""
+    natives = b7()
+    natives[5]["choices"][0]["finish_reason"] = "stop"
+    report = run(natives, {**USAGE_ON, "tool_choice": {"type": "function", "function": {"name": "get_weather"}}})
+    assert checks(report) == set()
+    assert report.turn is not None and report.turn.interrupt is not None and len(report.turn.interrupt.pending) == 2
+
+
+def test_length_cut_arguments_are_a_warning_and_nothing_is_pending() -> None:
+    natives = b7()
+    del natives[2], natives[3:5]
+    natives[2]["choices"][0]["finish_reason"] = "length"
+    report = run(natives)
+    assert report.turn is not None and report.turn.interrupt is None and report.turn.status == "incomplete"
+    assert checks(report, Severity.warning) == {"ASSEMBLY-003"} and checks(report, Severity.error) == set()
+
+
+def test_in_band_error_fails_the_turn() -> None:
+    natives = text()[:2] + [{"error": {"message": "boom", "type": "server_error", "param": None, "code": None}}]
+    report = run(natives)
+    assert checks(report) == set()
+    assert report.turn is not None and report.turn.status == "failed" and report.turn.errors[0].message == "boom"
+
+
+def test_error_then_done_stops_with_error() -> None:
+    report = run([{"error": {"message": "bad", "type": "invalid_request_error", "code": "tool_use_failed"}}, DONE])
+    assert report.turn is not None and report.turn.stop == "error" and report.turn.errors[0].code == "tool_use_failed"
+
+
+def test_missing_done_is_truncation() -> None:
+    report = run(text()[:-1])
+    assert "LIFECYCLE-005" in checks(report) and report.turn is not None and report.turn.status == "truncated"
+
+
+def test_chunk_fixture_without_done_ends_at_its_finish() -> None:
+    lines = b"\n".join(orjson.dumps(native) for native in text()[:-1])
+    report = run_body(PROVIDER, lines, content_type=CHUNKS_CONTENT_TYPE)
+    assert checks(report, *Severity) == {"LIFECYCLE-302"}
+    assert report.turn is not None and report.turn.status == "completed"
+
+
+# -- each check trips on its mutation --------------------------------------------------------------------
+
+Mutation = Callable[[list[Event]], list[Event]]
+
+
+def done_twice(n: list[Event]) -> list[Event]:
+    return [*n, DONE]
+
+
+def chunk_after_done(n: list[Event]) -> list[Event]:
+    return [*n, chunk({"content": "late"})]
+
+
+def wrong_object(n: list[Event]) -> list[Event]:
+    n[1]["object"] = "chat.completion"
+    return n
+
+
+def heartbeat(n: list[Event]) -> list[Event]:
+    return [n[0], {"status": "processing"}, *n[1:]]
+
+
+def azure_prelude(n: list[Event]) -> list[Event]:
+    return [{"choices": [], "created": 0, "id": "", "model": "", "object": "", "prompt_filter_results": []}, *n]
+
+
+def empty_choices(n: list[Event]) -> list[Event]:
+    return [{**usage_chunk(), "usage": None}, *n]
+
+
+def other_id(n: list[Event]) -> list[Event]:
+    n[2]["id"] = "chatcmpl-2"
+    return n
+
+
+def other_model(n: list[Event]) -> list[Event]:
+    n[2]["model"] = "gpt-y"
+    return n
+
+
+def no_role(n: list[Event]) -> list[Event]:
+    del n[0]["choices"][0]["delta"]["role"]
+    return n
+
+
+def repeated_role(n: list[Event]) -> list[Event]:
+    n[1]["choices"][0]["delta"]["role"] = "assistant"
+    return n
+
+
+def no_finish(n: list[Event]) -> list[Event]:
+    n[3]["choices"][0]["finish_reason"] = None
+    return n
+
+
+def second_finish(n: list[Event]) -> list[Event]:
+    return [*n[:4], chunk({}, "stop"), *n[4:]]
+
+
+def content_after_finish(n: list[Event]) -> list[Event]:
+    return [*n[:4], chunk({"content": "more"}), *n[4:]]
+
+
+def no_usage(n: list[Event]) -> list[Event]:
+    return [native for native in n if native == DONE or native.get("choices")]
+
+
+def usage_first(n: list[Event]) -> list[Event]:
+    return [n[0], n[4], *n[1:4], n[5]]
+
+
+def usage_on_choice(n: list[Event]) -> list[Event]:
+    n[3]["usage"] = n[4]["usage"]
+    return [*n[:4], n[5]]
+
+
+def content_and_refusal(n: list[Event]) -> list[Event]:
+    n[2]["choices"][0]["delta"]["refusal"] = "no"
+    return n
+
+
+def ollama_error(n: list[Event]) -> list[Event]:
+    return [*n[:2], {"error": "model runner crashed"}]
+
+
+def vllm_flat_error(n: list[Event]) -> list[Event]:
+    return [*n[:2], {"object": "error", "message": "bad", "type": "BadRequestError", "code": 400}]
+
+
+def openrouter_error(n: list[Event]) -> list[Event]:
+    failing = chunk({"content": ""}, "error")
+    failing["error"] = {"code": 502, "message": "upstream disconnected"}
+    return [*n[:2], failing]
+
+
+def reasoning_field(n: list[Event]) -> list[Event]:
+    return [n[0], chunk({"reasoning": "think"}), *n[1:]]
+
+
+def stop_with_calls(n: list[Event]) -> list[Event]:
+    n[5]["choices"][0]["finish_reason"] = "stop"
+    return n
+
+
+def tool_calls_without_calls(n: list[Event]) -> list[Event]:
+    n[3]["choices"][0]["finish_reason"] = "tool_calls"
+    return n
+
+
+def string_index(n: list[Event]) -> list[Event]:
+    """LangChain #38456: index "0" on one fragment, 0 on the others."""
+    n[1]["choices"][0]["delta"]["tool_calls"][0]["index"] = "0"
+    return n
+
+
+def sparse_index(n: list[Event]) -> list[Event]:
+    """vercel/ai #18382: indices that start at 1 / skip."""
+    for native in n[3:5]:
+        native["choices"][0]["delta"]["tool_calls"][0]["index"] = 3
+    return n
+
+
+def bad_index(n: list[Event]) -> list[Event]:
+    n[1]["choices"][0]["delta"]["tool_calls"][0]["index"] = -1
+    return n
+
+
+def name_never(n: list[Event]) -> list[Event]:
+    del n[0]["choices"][0]["delta"]["tool_calls"][0]["function"]["name"]
+    return n
+
+
+def id_never(n: list[Event]) -> list[Event]:
+    del n[0]["choices"][0]["delta"]["tool_calls"][0]["id"]
+    return n
+
+
+def repeated_id(n: list[Event]) -> list[Event]:
+    n[2]["choices"][0]["delta"]["tool_calls"][0]["id"] = "call_1"
+    return n
+
+
+def same_index_new_id(n: list[Event]) -> list[Event]:
+    """LangChain #34807: parallel calls share index 0 but have different ids."""
+    for native in n[3:5]:
+        native["choices"][0]["delta"]["tool_calls"][0]["index"] = 0
+    return n
+
+
+def interleaved(n: list[Event]) -> list[Event]:
+    return [n[0], n[1], n[3], n[2], *n[4:]]
+
+
+def whole_call(n: list[Event]) -> list[Event]:
+    n[3]["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] = "{}"
+    return [*n[:4], *n[5:]]
+
+
+def number_arguments(n: list[Event]) -> list[Event]:
+    n[4]["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] = 7
+    return n
+
+
+# (check, expected severity, base, mutation, request)
+MUTATIONS: list[tuple[str, Severity, Callable[[], list[Event]], Mutation]] = [
+    ("LIFECYCLE-301", Severity.error, text, done_twice),
+    ("LIFECYCLE-301", Severity.error, text, chunk_after_done),
+    ("LIFECYCLE-303", Severity.error, text, wrong_object),
+    ("LIFECYCLE-303", Severity.warning, text, heartbeat),
+    ("LIFECYCLE-304", Severity.info, text, azure_prelude),
+    ("LIFECYCLE-304", Severity.info, text, empty_choices),
+    ("LIFECYCLE-305", Severity.error, text, other_id),
+    ("LIFECYCLE-305", Severity.warning, text, other_model),
+    ("LIFECYCLE-306", Severity.warning, text, no_role),
+    ("LIFECYCLE-306", Severity.warning, text, repeated_role),
+    ("LIFECYCLE-307", Severity.error, text, no_finish),
+    ("LIFECYCLE-307", Severity.error, text, second_finish),
+    ("LIFECYCLE-307", Severity.error, text, content_after_finish),
+    ("LIFECYCLE-308", Severity.error, text, no_usage),
+    ("LIFECYCLE-308", Severity.warning, text, usage_first),
+    ("LIFECYCLE-308", Severity.warning, text, usage_on_choice),
+    ("LIFECYCLE-309", Severity.warning, text, content_and_refusal),
+    ("LIFECYCLE-310", Severity.info, text, ollama_error),
+    ("LIFECYCLE-310", Severity.info, text, vllm_flat_error),
+    ("LIFECYCLE-310", Severity.info, text, openrouter_error),
+    ("LIFECYCLE-311", Severity.warning, text, reasoning_field),
+    ("LIFECYCLE-312", Severity.warning, b7, stop_with_calls),
+    ("LIFECYCLE-312", Severity.warning, text, tool_calls_without_calls),
+    ("ASSEMBLY-301", Severity.warning, b7, string_index),
+    ("ASSEMBLY-301", Severity.warning, b7, sparse_index),
+    ("ASSEMBLY-301", Severity.error, b7, bad_index),
+    ("ASSEMBLY-302", Severity.error, b7, name_never),
+    ("ASSEMBLY-302", Severity.error, b7, id_never),
+    ("ASSEMBLY-303", Severity.warning, b7, repeated_id),
+    ("ASSEMBLY-304", Severity.warning, b7, same_index_new_id),
+    ("ASSEMBLY-305", Severity.warning, b7, interleaved),
+    ("ASSEMBLY-306", Severity.warning, b7, whole_call),
+    ("ASSEMBLY-307", Severity.error, b7, number_arguments),
+]
+
+
+@pytest.mark.parametrize("check, severity, base, mutate", MUTATIONS,
+                         ids=[f"{c}-{m.__name__}" for c, _, _, m in MUTATIONS])
+def test_mutation_trips_its_check(check: str, severity: Severity, base: Callable[[], list[Event]],
+                                  mutate: Mutation) -> None:
+    assert check not in checks(run(base(), USAGE_ON), *Severity)
+    report = run(mutate(base()), USAGE_ON)
+    assert severity in {f.severity for f in report.findings if f.check == check}, report.findings
+
+
+def test_usage_chunk_without_include_usage_is_info() -> None:
+    report = run(text(), {"model": "gpt-x", "messages": [], "stream": True})
+    assert checks(report, *Severity) == {"LIFECYCLE-308"} and checks(report) == set()
+
+
+# -- the prior-art bugs (specs/prior-art.md) ------------------------------------------------------------
+
+
+def folded_calls(report: ExchangeReport) -> list[tuple[str | None, str | None, Any]]:
+    assert report.turn is not None
+    return [(item.name, item.call_id, item.arguments) for item in report.turn.client_calls]
+
+
+def test_vercel_14722_name_after_arguments() -> None:
+    natives = b7()
+    first = natives[0]["choices"][0]["delta"]["tool_calls"][0]
+    del first["function"]["name"]
+    first["function"]["arguments"] = '{"city":'
+    natives[1]["choices"][0]["delta"]["tool_calls"][0] = fragment(0, "", name="get_weather")
+    natives[2]["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] = '"Oslo"}'
+    report = run(natives)
+    assert checks(report, Severity.error) == set() and "ASSEMBLY-302" in checks(report, Severity.warning)
+    assert folded_calls(report)[0] == ("get_weather", "call_1", {"city": "Oslo"})
+
+
+def test_vercel_18382_omitted_index() -> None:
+    natives = b7()
+    for native in natives[:5]:
+        del native["choices"][0]["delta"]["tool_calls"][0]["index"]
+    report = run(natives)
+    assert checks(report, Severity.error) == set() and "ASSEMBLY-301" in checks(report, Severity.warning)
+    assert folded_calls(report) == [("get_weather", "call_1", {"city": "Oslo"}), ("get_time", "call_2", {})]
+
+
+def test_vercel_19091_empty_id() -> None:
+    natives = b7()
+    natives[3]["choices"][0]["delta"]["tool_calls"][0]["id"] = ""
+    report = run(natives)
+    found = {(f.check, f.severity) for f in report.findings}
+    assert ("ASSEMBLY-302", Severity.warning) in found and ("ASSEMBLY-302", Severity.error) in found
+    assert report.turn is not None and report.turn.interrupt is not None and report.turn.interrupt.pending == ["call_1"]
+
+
+def test_litellm_7621_one_chunk_per_call_is_not_concatenated() -> None:
+    """Groq sends each parallel call whole, all at index 0: two calls, not '{...}{...}' under one."""
+    natives = [chunk({"role": "assistant", "content": None}),
+               calls(fragment(0, '{"city":"Oslo"}', "call_a", "get_weather")),
+               calls(fragment(0, '{"city":"Rome"}', "call_b", "get_weather")), chunk({}, "tool_calls"), DONE]
+    report = run(natives)
+    assert folded_calls(report) == [("get_weather", "call_a", {"city": "Oslo"}), ("get_weather", "call_b", {"city": "Rome"})]
+    assert checks(report, Severity.error) == set() and {"ASSEMBLY-304", "ASSEMBLY-306"} <= checks(report)
+
+
+def test_langchain_34807_same_index_different_ids() -> None:
+    report = run(same_index_new_id(b7()))
+    assert folded_calls(report) == [("get_weather", "call_1", {"city": "Oslo"}), ("get_time", "call_2", {})]
+
+
+def test_langchain_38456_string_index_merges_with_int() -> None:
+    report = run(string_index(b7()))
+    assert folded_calls(report)[0] == ("get_weather", "call_1", {"city": "Oslo"})
+    assert checks(report, Severity.error) == set()
+
+
+def test_pydantic_ai_1654_none_arguments_is_an_empty_object() -> None:
+    natives = [chunk({"role": "assistant", "content": None}), calls(fragment(0, None, "call_n", "ping")),
+               chunk({}, "tool_calls"), DONE]
+    natives[1]["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] = None
+    report = run(natives)
+    assert folded_calls(report) == [("ping", "call_n", {})]
+    assert checks(report, Severity.warning) == {"ASSEMBLY-307"} and checks(report, Severity.error) == set()
+
+
+def test_repeated_id_and_name_are_kept_once() -> None:
+    """B.4.3: the openai SDK would make 'call_1call_1'; the harness keeps the first and warns."""
+    natives = b7()
+    natives[1]["choices"][0]["delta"]["tool_calls"][0].update(id="call_1", function={"name": "get_weather",
+                                                                                     "arguments": '{"city":'})
+    report = run(natives)
+    assert folded_calls(report)[0] == ("get_weather", "call_1", {"city": "Oslo"})
+    assert checks(report) == {"ASSEMBLY-303"}
+
+
+def test_azure_empty_choices_does_not_crash() -> None:
+    report = run(azure_prelude(empty_choices(text())))
+    assert report.turn is not None and report.turn.text == "Hello." and checks(report) == set()
+
+
+def test_pydantic_ai_8208_text_after_the_finish_is_flagged_not_folded() -> None:
+    report = run(content_after_finish(text()))
+    assert report.turn is not None and report.turn.text == "Hello."
+    assert "LIFECYCLE-307" in checks(report)
+
+
+# -- encoder ----------------------------------------------------------------------------------------------
+
+
+def test_encoded_turn_reads_back_clean_and_writes_openai_shapes() -> None:
+    turn = Turn(response_id="chatcmpl-9", stop="tool_use", usage=Usage(input_tokens=5, output_tokens=7), items=[
+        Item(item_id="m", kind="message", text={0: "Let me check."}),
+        Item(item_id="c", kind="tool_call", executor="client", name="f", call_id="call_1", arguments={"a": [1, 2]})])
+    natives = provider.encode(turn)
+    assert natives[0]["choices"][0]["delta"] == {"role": "assistant", "content": "", "refusal": None}
+    first_call = next(n for n in natives if n != DONE and n["choices"] and "tool_calls" in n["choices"][0]["delta"])
+    assert first_call["choices"][0]["delta"]["tool_calls"] == [
+        {"index": 0, "id": "call_1", "type": "function", "function": {"name": "f", "arguments": ""}}]
+    assert natives[-3]["choices"][0] == {"index": 0, "delta": {}, "logprobs": None, "finish_reason": "tool_calls"}
+    assert natives[-2]["choices"] == [] and natives[-1] == DONE
+    wire = provider.to_wire(natives)
+    assert b"event:" not in wire and wire.endswith(b"data: [DONE]\n\n")
+    report = run_body(PROVIDER, wire, request_json=USAGE_ON)
+    assert checks(report, *Severity) == set()
+    assert report.turn is not None and report.turn.text == "Let me check." and report.turn.items[1].arguments == {"a": [1, 2]}
+
+
+def test_reasoning_is_not_streamed_as_openai_keeps_it_hidden() -> None:
+    turn = Turn(stop="end_turn", items=[Item(item_id="r", kind="reasoning", reasoning={0: "hmm"}),
+                                        Item(item_id="m", kind="message", text={0: "ok"})])
+    report = run(provider.encode(turn))
+    assert report.turn is not None and [i.kind for i in report.turn.items] == ["message"]
+
+
+# -- resume (B.5) -----------------------------------------------------------------------------------------
+
+
+def interrupted() -> Turn:
+    report = run(b7())
+    assert report.turn is not None
+    return report.turn
+
+
+def next_request() -> Event:
+    return provider.build_resume(interrupted(), {"call_1": {"temp_c": 4}, "call_2": "12:00"},
+                                 Request(json=copy.deepcopy(USAGE_ON)))
+
+
+def resume_checks(body: Event, turn: Turn | None = None) -> dict[str, Severity]:
+    request = Request(uri="https://api.openai.com/v1/chat/completions", json=body)
+    return {f.check: f.severity for f in provider.check_resume(turn or interrupted(), request, 1)}
+
+
+def test_build_then_check_is_clean() -> None:
+    body = next_request()
+    assert [m["role"] for m in body["messages"]] == ["user", "assistant", "tool", "tool"]
+    assert body["messages"][1]["tool_calls"][0]["function"] == {"name": "get_weather", "arguments": '{"city":"Oslo"}'}
+    assert resume_checks(body) == {}
+
+
+def test_build_refuses_a_missing_answer() -> None:
+    with pytest.raises(ValueError, match="call_2"):
+        provider.build_resume(interrupted(), {"call_1": "x"})
+
+
+def drop_answer(body: Event) -> None:
+    del body["messages"][3]
+
+
+def duplicate_answer(body: Event) -> None:
+    body["messages"].append(copy.deepcopy(body["messages"][2]))
+
+
+def unknown_answer(body: Event) -> None:
+    body["messages"].append({"role": "tool", "tool_call_id": "call_x", "content": "?"})
+
+
+def answer_after_user(body: Event) -> None:
+    body["messages"].insert(3, {"role": "user", "content": "and?"})
+
+
+def arguments_object(body: Event) -> None:
+    body["messages"][1]["tool_calls"][0]["function"]["arguments"] = {"city": "Oslo"}
+
+
+def no_echo(body: Event) -> None:
+    del body["messages"][1]
+
+
+def content_object(body: Event) -> None:
+    body["messages"][2]["content"] = {"temp_c": 4}
+
+
+def answers_reversed(body: Event) -> None:
+    body["messages"][2], body["messages"][3] = body["messages"][3], body["messages"][2]
+
+
+def changed_arguments(body: Event) -> None:
+    body["messages"][1]["tool_calls"][0]["function"]["arguments"] = '{"city":"Bergen"}'
+
+
+def reserialised_arguments(body: Event) -> None:
+    body["messages"][1]["tool_calls"][0]["function"]["arguments"] = '{"city": "Oslo"}'
+
+
+def call_dropped_from_echo(body: Event) -> None:
+    del body["messages"][1]["tool_calls"][1]
+
+
+RESUME_MUTATIONS: list[tuple[dict[str, Severity], Callable[[Event], None]]] = [
+    ({"RESUME-003": Severity.error}, drop_answer),
+    ({"RESUME-004": Severity.error}, duplicate_answer),
+    ({"RESUME-005": Severity.error}, unknown_answer),
+    ({"RESUME-003": Severity.error, "RESUME-006": Severity.error}, answer_after_user),
+    ({"RESUME-301": Severity.error}, arguments_object),
+    ({"RESUME-302": Severity.error, "RESUME-003": Severity.error}, no_echo),
+    ({"RESUME-303": Severity.error}, content_object),
+    ({"RESUME-304": Severity.info}, answers_reversed),
+    ({"RESUME-009": Severity.error}, changed_arguments),
+    ({"RESUME-009": Severity.warning}, reserialised_arguments),
+    ({"RESUME-009": Severity.error}, call_dropped_from_echo),
+]
+
+
+@pytest.mark.parametrize("expected, mutate", RESUME_MUTATIONS, ids=[m.__name__ for _, m in RESUME_MUTATIONS])
+def test_resume_mutation_trips_its_check(expected: dict[str, Severity], mutate: Callable[[Event], None]) -> None:
+    body = next_request()
+    mutate(body)
+    assert resume_checks(body) == expected
+
+
+def test_a_failed_turn_owes_nothing() -> None:
+    failed = run([{"error": {"message": "tool_use_failed", "type": "invalid_request_error"}}]).turn
+    assert failed is not None and failed.status == "failed"
+    assert resume_checks(next_request(), failed) == {}
+
+
+def test_resume_needs_nothing_but_the_turn() -> None:
+    turn = Turn.model_validate_json(interrupted().model_dump_json())
+    assert resume_checks(next_request(), turn) == {}
+
+
+def test_is_continuation() -> None:
+    assert provider.is_continuation(Request(json=next_request()))
+    assert not provider.is_continuation(Request(json=USAGE_ON))
+
+
+@given(data=st.data())
+def test_odd_next_requests_never_raise(data: st.DataObject) -> None:
+    body = data.draw(st.recursive(st.none() | st.text(max_size=5) | st.integers(),
+                                  lambda c: st.lists(c, max_size=3) | st.dictionaries(
+                                      st.sampled_from(["messages", "role", "tool_calls", "tool_call_id", "id",
+                                                       "function", "arguments", "name", "content"]), c, max_size=4),
+                                  max_leaves=25))
+    provider.check_resume(interrupted(), Request(json=body), 1)
+
+
+# -- hostile input ----------------------------------------------------------------------------------------
+
+ODD = st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=4) | st.lists(st.integers(), max_size=2) \
+    | st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)
+
+
+@given(data=st.data())
+def test_odd_values_anywhere_never_raise(data: st.DataObject) -> None:
+    natives = data.draw(st.sampled_from([b7, text]))()
+    target = natives[data.draw(st.integers(0, len(natives) - 2))]
+    path = data.draw(st.sampled_from([("choices",), ("choices", 0, "delta"), ("choices", 0, "index"),
+                                      ("choices", 0, "delta", "tool_calls"), ("choices", 0, "delta", "content"),
+                                      ("choices", 0, "finish_reason"), ("usage",), ("error",), ("object",), ("id",)]))
+    node: Any = target
+    for key in path[:-1]:
+        node = node[key] if isinstance(node, dict) or (isinstance(node, list) and len(node) > key) else None
+        if node is None:
+            return
+    if isinstance(node, (dict, list)) and (isinstance(node, dict) or len(node) > path[-1]):
+        node[path[-1]] = data.draw(ODD)
+    report = run(natives)
+    assert report.turn is not None
+
+
+@given(body=st.binary(max_size=300))
+def test_arbitrary_bytes_never_raise(body: bytes) -> None:
+    run_body(PROVIDER, b"data: " + body + b"\n\ndata: [DONE]\n\n")
+
+
+# -- detection and schemas ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("uri, body, expected", [
+    ("https://api.openai.com/v1/chat/completions", b"", True),
+    ("https://api.groq.com/openai/v1/chat/completions", b"", True),
+    ("http://localhost:11434/v1/chat/completions/", b"", True),
+    ("https://api.openai.com/v1/responses", b"", False),
+    ("", b'data: {"id":"x","object":"chat.completion.chunk","choices":[]}\n\n', True),
+    ("", b'data: {"type":"message_start"}\n\n', False),
+])
+def test_detect(uri: str, body: bytes, expected: bool) -> None:
+    exchange = Exchange(index=0, request=Request(uri=uri), response=Response(body=body))
+    assert provider.detect(exchange) is expected
+    assert providers.get("chat-completions") is providers.get("openai-compatible") is provider
+
+
+def schema(name: str) -> dict[str, Any]:
+    return json.loads((ROOT / "schemas" / PROVIDER / f"{name}.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["chat.completion.chunk", "error"])
+def test_schemas_compile_alone(name: str) -> None:
+    jsonschema.Draft202012Validator.check_schema(schema(name))
+
+
+@pytest.mark.parametrize("name, payload, valid", [
+    ("chat.completion.chunk", b7()[0], True),
+    ("chat.completion.chunk", usage_chunk(), True),
+    ("chat.completion.chunk", {**chunk({}), "x_groq": {"id": "req"}, "provider": "Z"}, True),
+    ("chat.completion.chunk", {**chunk({}), "object": "chat.completion"}, False),
+    ("chat.completion.chunk", {k: v for k, v in chunk({}).items() if k != "choices"}, False),
+    ("error", {"error": {"message": "m", "type": "t", "param": None, "code": None}}, True),
+    ("error", {"error": "ollama says no"}, True),
+    ("error", {"object": "error", "message": "m", "type": "t", "code": 400}, True),
+    ("error", {"error": {"type": "t"}}, False),
+])
+def test_schemas_accept_and_reject(name: str, payload: Event, valid: bool) -> None:
+    assert jsonschema.Draft202012Validator(schema(name)).is_valid(payload) is valid
+
+
+# -- the shipped cassettes ---------------------------------------------------------------------------------
+
+
+def _cassettes() -> list[Any]:
+    return [pytest.param(path, id=path.name) for path in sorted(CASSETTES.glob("*.yaml"))]
+
+
+@pytest.mark.parametrize("path", _cassettes())
+def test_cassette_produces_exactly_what_it_declares(path: Path) -> None:
+    report = check_path(path)
+    declared = set(report.meta.expect)
+    above_info = {f.check for f in report.findings if f.severity is not Severity.info}
+    assert above_info <= declared
+    assert declared <= {f.check for f in report.findings}
+
+
+def test_cassettes_cover_the_scenarios() -> None:
+    scenarios = set()
+    for path in CASSETTES.glob("*.yaml"):
+        meta = yaml.safe_load(path.read_text())["harness"]
+        assert meta["provider"] == PROVIDER and meta["written_by"].startswith("provider-conformance-harness")
+        scenarios.add(meta["scenario"])
+    assert {"text-with-usage", "reasoning-deepseek", "tool-call-resume", "parallel-tool-calls-resume", "refusal",
+            "in-stream-error", "truncated-stream", "two-choices", "resume-missing-tool-message",
+            "resume-unknown-tool-id", "repeated-id-name", "groq-whole-calls", "azure-empty-choices-prelude"} <= scenarios
+
+
+def test_cassettes_replay_under_plain_vcrpy() -> None:
+    for path in CASSETTES.glob("*.yaml"):
+        requests, responses = FilesystemPersister.load_cassette(str(path), yamlserializer)
+        assert len(requests) == len(responses) >= 1
+        assert all(response["body"]["string"].endswith(b"\n\n") for response in responses), path.name
+
+
+# -- the official SDK reads what the encoder writes --------------------------------------------------------
+
+ARGUMENTS = st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5) | st.none(), max_size=3)
+
+
+@given(text_=st.text(max_size=30), arguments=st.lists(ARGUMENTS, max_size=3), size=st.integers(1, 9))
+def test_openai_sdk_reads_the_encoded_stream(text_: str, arguments: list[dict[str, Any]], size: int) -> None:
+    """openai-python ``ChatCompletionStreamState`` (src/openai/lib/streaming/chat/_completions.py) folds the
+    encoded chunks into the same text, calls and finish reason."""
+    streaming = pytest.importorskip("openai.lib.streaming.chat._completions")
+    from openai._models import construct_type
+    from openai.types.chat import ChatCompletionChunk
+
+    from harness.providers.base import fixed_size
+
+    items = [Item(item_id="m", kind="message", text={0: text_})]
+    items += [Item(item_id=f"c{n}", kind="tool_call", executor="client", name=f"f{n}", call_id=f"call_{n}",
+                   arguments=value) for n, value in enumerate(arguments)]
+    turn = Turn(stop="tool_use" if arguments else "end_turn", items=items, usage=Usage(input_tokens=1, output_tokens=2))
+    state = streaming.ChatCompletionStreamState()
+    for native in json.loads(json.dumps(provider.encode(turn, fixed_size(size)))):
+        if native != DONE:
+            list(state.handle_chunk(construct_type(type_=ChatCompletionChunk, value=native)))
+    choice = state.get_final_completion().choices[0]
+    assert choice.message.content == text_
+    assert [(c.function.name, c.id, json.loads(c.function.arguments)) for c in choice.message.tool_calls or []] == [
+        (f"f{n}", f"call_{n}", value) for n, value in enumerate(arguments)]
+    assert choice.finish_reason == ("tool_calls" if arguments else "stop")
+
+
+def test_groq_usage_is_read_from_x_groq() -> None:
+    report = check_path(CASSETTES / "groq-whole-calls.yaml")
+    turn = report.turns[0]
+    assert turn.usage is not None and (turn.usage.input_tokens, turn.usage.output_tokens) == (80, 20)
+    assert [call.call_id for call in turn.client_calls] == ["call_k3", "call_k4"]
