@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,7 +15,14 @@ if TYPE_CHECKING:
 
 CORPUS = Path(os.environ.get("HARNESS_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus"))
 
-PROVIDER_FOLDERS = {"openai-responses": "openai-responses", "anthropic-messages": "anthropic", "openai-chat": "chat-completions", "gemini": "gemini"}
+PROVIDER_FOLDERS = {
+    "openai-responses": "openai-responses",
+    "anthropic-messages": "anthropic",
+    "openai-chat": "chat-completions",
+    "gemini": "gemini",
+}
+# recordings kept in a family's folder that speak another protocol (MANIFEST.tsv says which)
+FOREIGN = {"openai-chat": ("vercel_cohere_v2_",)}
 
 
 def corpus_files(provider: str) -> list[Path]:
@@ -22,7 +30,9 @@ def corpus_files(provider: str) -> list[Path]:
     folder = CORPUS / PROVIDER_FOLDERS[provider]
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.iterdir() if path.suffix in (".yaml", ".txt"))
+    foreign = FOREIGN.get(provider, ())
+    return sorted(path for path in folder.iterdir()
+                  if path.suffix in (".yaml", ".txt") and not path.name.startswith(foreign))
 
 
 def corpus_params(ids: Sequence[str], known_ids: Sequence[str] = ()) -> list[object]:
@@ -43,3 +53,30 @@ def check_recording(path: Path, provider: str) -> "CassetteReport":
     from harness.pipeline import check_path
 
     return check_path(path, provider=provider if path.suffix == ".txt" else None)
+
+
+def exchange_payloads(path: Path, provider: str) -> list[tuple[bool, list[dict[str, Any]]]]:
+    """For each exchange of a recording, whether it is a chunk fixture, and its JSON payloads in wire
+    order, up to a ``[DONE]`` (where the SDKs' SSE layers stop reading: openai/_streaming.py). A payload
+    that is not a JSON object reads as ``{"type": "<unreadable>"}``, so an oracle can say it cannot cope."""
+    from harness.cassette import CHUNKS_CONTENT_TYPE, load
+    from harness.wire.jsonlines import JSONLinesDecoder
+    from harness.wire.sse import SSEDecoder
+
+    result = []
+    for exchange in load(path, provider if path.suffix == ".txt" else None).exchanges:
+        chunked = exchange.response.content_type == CHUNKS_CONTENT_TYPE
+        decoder = JSONLinesDecoder() if chunked else SSEDecoder()
+        data = [frame.data for frame in decoder.feed(exchange.response.body) + decoder.close()]
+        if "[DONE]" in data:
+            data = data[: data.index("[DONE]")]
+        result.append((chunked, [_object(item) for item in data]))
+    return result
+
+
+def _object(data: str) -> dict[str, Any]:
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return {"type": "<unreadable>"}
+    return value if isinstance(value, dict) else {"type": "<unreadable>"}

@@ -7,8 +7,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.wire.jsonstream import JSONStreamDecoder
 from harness.wire.frames import Frame
+from harness.wire.jsonstream import JSONStreamDecoder
 
 # A.8's array example, with the CRLF separators and pretty-printing Gemini sends
 ELEMENTS = [{"candidates": [{"content": {"parts": [{"text": 'a "quoted" } ] { [ \\ brace'}]}}]},

@@ -10,18 +10,14 @@ stream helper, the final answer is the terminal event's ``response``, not a snap
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness.cassette import CHUNKS_CONTENT_TYPE, load
 from harness.findings import Severity
 from harness.pipeline import ExchangeReport
 from harness.state import Turn
-from harness.wire.jsonlines import JSONLinesDecoder
-from harness.wire.sse import SSEDecoder
 from suites import corpus, oracles
 
 CORPUS = corpus.CORPUS / "openai-responses"
@@ -83,14 +79,7 @@ def _payload_streams(path: Path) -> list[list[dict[str, Any]]]:
     """Each response stream's payloads; a chunk fixture of an agent loop is split at each response.created,
     as the pipeline splits it."""
     streams: list[list[dict[str, Any]]] = []
-    for exchange in load(path, PROVIDER if path.suffix == ".txt" else None).exchanges:
-        chunked = exchange.response.content_type == CHUNKS_CONTENT_TYPE
-        decoder = JSONLinesDecoder() if chunked else SSEDecoder()
-        frames = decoder.feed(exchange.response.body + (b"\n" if chunked else b"")) + decoder.close()
-        data = [frame.data for frame in frames]
-        if "[DONE]" in data:  # the SDK's SSE layer stops reading at it (openai/_streaming.py)
-            data = data[: data.index("[DONE]")]
-        payloads = [_json(item) for item in data]
+    for chunked, payloads in corpus.exchange_payloads(path, PROVIDER):
         if not chunked:
             streams.append(payloads)
             continue
@@ -99,14 +88,6 @@ def _payload_streams(path: Path) -> list[list[dict[str, Any]]]:
                 streams.append([])
             streams[-1].append(payload)
     return streams
-
-
-def _json(data: str) -> dict[str, Any]:
-    try:
-        value = json.loads(data)
-    except ValueError:
-        return {"type": "<unreadable>"}
-    return value if isinstance(value, dict) else {"type": "<unreadable>"}
 
 
 def _harness_view(turn: Turn) -> dict[str, Any]:

@@ -21,7 +21,7 @@ class Dialect:
     family: Family
     uri: str  # where the next request goes
     prior: Body  # the first request a resume builds on
-    answers: Callable[[Body], list[dict[str, Any]]]  # the list, in a next request, that holds the answers
+    answers: Callable[[Body], MutableSequence[dict[str, Any]]]  # the list, in a next request, that holds the answers
     answer_key: str  # the field of an answer that names the call it answers
 
 

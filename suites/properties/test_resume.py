@@ -9,7 +9,7 @@ move the answers, alter echoed reasoning) yields exactly the RESUME id the catal
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from typing import Any
 
 import pytest
@@ -27,7 +27,7 @@ from suites.properties.strategies import TEXT, Family, turns
 FAMILY = Family(reasoning=True, stops=("end_turn",))
 
 
-def answers_of(family: str, body: Body) -> list[dict[str, Any]]:
+def answers_of(family: str, body: Body) -> MutableSequence[dict[str, Any]]:
     return DIALECTS[family].answers(body)
 
 

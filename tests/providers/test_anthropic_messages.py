@@ -19,7 +19,7 @@ from harness import providers
 from harness.cassette import Cassette
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
-from harness.pipeline import ExchangeReport, check_cassette, check_path, run_body
+from harness.pipeline import ExchangeReport, check_cassette, run_body
 from harness.providers.anthropic_messages import AnthropicMessages
 from harness.state import Turn
 
@@ -418,15 +418,6 @@ def test_is_continuation_needs_assistant_content() -> None:
 
 
 # -- shipped cassettes ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("path", sorted(CASSETTES.glob("*.yaml")), ids=lambda p: p.stem)
-def test_cassette_produces_exactly_what_it_declares(path: Path) -> None:
-    report = check_path(path)
-    produced = {f.check for f in report.findings if f.severity is not Severity.info}
-    assert report.meta.provider == PROVIDER and report.meta.written_by
-    assert produced == set(report.meta.expect)
-    assert report.verdict == "pass"
 
 
 def test_enough_cassettes_ship() -> None:
