@@ -177,3 +177,49 @@ register(
     CheckSpec("RESUME-303", E, "A tool message's content is a string or a list of text parts.", f"{SPEC_OA} B.5.4", CHAT),
     CheckSpec("RESUME-304", I, "Tool messages answer in the order the calls were made (not documented as significant).", f"{SPEC_OA} B.5.4", CHAT),
 )
+
+# === Mistral Conversations API (5NN) ====================================================================
+MIS = ("mistral-conversations",)
+SPEC_M = "specs/gemini-mistral-bedrock.md"
+register(
+    CheckSpec("LIFECYCLE-501", E, "The stream opens with one conversation.response.started carrying a non-empty conversation_id.", f"{SPEC_M} B.3.1", MIS),
+    CheckSpec("LIFECYCLE-502", E, "Exactly one terminal event (conversation.response.done or .error); nothing follows it.", f"{SPEC_M} B.3.2", MIS),
+    CheckSpec("LIFECYCLE-503", W, "No output_index group begins after a higher output_index has started.", f"{SPEC_M} B.3.3", MIS),
+    CheckSpec("LIFECYCLE-504", E, "A built-in tool runs tool.execution.started, then .delta*, then .done, with the same id.", f"{SPEC_M} B.3.6", MIS),
+    CheckSpec("LIFECYCLE-505", E, "agent.handoff.started precedes agent.handoff.done with the same id.", f"{SPEC_M} B.3.7", MIS),
+    CheckSpec("LIFECYCLE-506", W, "An append streams the conversation its path names; a restart streams a new one.", f"{SPEC_M} B.3.1", MIS),
+    CheckSpec("LIFECYCLE-507", W, "usage.total_tokens equals prompt_tokens + completion_tokens (connector tokens apart).", f"{SPEC_M} B.3.9", MIS),
+    CheckSpec("LIFECYCLE-508", W, "Messages after a handoff carry the next agent's agent_id.", f"{SPEC_M} B.3.7", MIS),
+    CheckSpec("ASSEMBLY-501", E, "Events of one output_index are of one entry kind and keep its id (and a call its name and tool_call_id).", f"{SPEC_M} B.3.4, B.3.5, B.4", MIS),
+    CheckSpec("ASSEMBLY-502", W, "A tool_call_id is not the literal string \"null\" (the SDK's default for a missing id).", f"{SPEC_M} B.6", MIS),
+    CheckSpec("RESUME-501", E, "Every function.result carries a tool_call_id and a string result.", f"{SPEC_M} B.5 C1", MIS),
+    CheckSpec("RESUME-502", E, "An append body carries no tools, instructions, model or agent_id (422 extra_forbidden).", f"{SPEC_M} B.5 C2, B.6 (partITech/php-mistral#74)", MIS),
+    CheckSpec("RESUME-503", E, "A restart names the entry it branches from (from_entry_id).", f"{SPEC_M} B.1, B.5 C5", MIS),
+    CheckSpec("RESUME-504", W, "Calls whose confirmation_status is pending get an allow/deny in tool_confirmations.", f"{SPEC_M} B.5 C3", MIS),
+)
+
+# === Cohere Chat API v2 (6NN) =========================================================================
+COH = ("cohere-v2",)
+SPEC_C = "specs/llamastack-cohere-compat.md"
+register(
+    CheckSpec("LIFECYCLE-601", E, "Exactly one message-start, role assistant, and it is the first event.", f"{SPEC_C} B.3 C-1", COH),
+    CheckSpec("LIFECYCLE-602", E, "Exactly one message-end with a finish_reason, and it is the last event (optionally followed by [DONE]).", f"{SPEC_C} B.1, B.3 C-2", COH),
+    CheckSpec("LIFECYCLE-603", E, "content-delta and content-end follow content-start of their index, none after content-end, and every block ends before message-end.", f"{SPEC_C} B.3 C-3", COH),
+    CheckSpec("LIFECYCLE-604", W, "Content blocks are sequential and their indices run from 0.", f"{SPEC_C} B.3 C-4", COH),
+    CheckSpec("LIFECYCLE-605", E, "A content block is text or thinking, and its deltas carry the matching key.", f"{SPEC_C} B.3 C-5", COH),
+    CheckSpec("LIFECYCLE-606", W, "finish_reason is TOOL_CALL exactly when the message made tool calls.", f"{SPEC_C} B.3 C-9 (BerriAI/litellm#12862)", COH),
+    CheckSpec("LIFECYCLE-607", I, "A tool-calling message has no text content block (its text is the tool plan).", f"{SPEC_C} B.3 C-10", COH),
+    CheckSpec("LIFECYCLE-608", E, "citation-start j is closed by citation-end j before the next citation-start and before message-end.", f"{SPEC_C} B.3 C-11", COH),
+    CheckSpec("LIFECYCLE-609", W, "A text citation's text equals the code-point slice start..end of its block's text.", f"{SPEC_C} B.3 C-11b", COH),
+    CheckSpec("LIFECYCLE-610", E, "message-end carries usage when finish_reason is COMPLETE, STOP_SEQUENCE, MAX_TOKENS or TOOL_CALL.", f"{SPEC_C} B.3 C-13", COH),
+    CheckSpec("LIFECYCLE-611", I, "Events of other types (debug, unknown) are skipped.", f"{SPEC_C} B.2", COH),
+    CheckSpec("ASSEMBLY-601", E, "tool-call-start k, then tool-call-delta k with string arguments, then tool-call-end k, all before message-end.", f"{SPEC_C} B.3 C-6, B.4", COH),
+    CheckSpec("ASSEMBLY-602", E, "Each tool-call-start has a non-empty id and function.name; ids are unique in the message.", f"{SPEC_C} B.3 C-6", COH),
+    CheckSpec("ASSEMBLY-603", W, "Tool-call sequences do not interleave.", f"{SPEC_C} B.3 C-7", COH),
+    CheckSpec("ASSEMBLY-604", W, "tool-plan-delta events carry a string and all precede the first tool-call-start.", f"{SPEC_C} B.3 C-8", COH),
+    CheckSpec("ASSEMBLY-605", I, "A no-argument call's arguments are empty or 'null' (read as {} by SDK integrations).", f"{SPEC_C} B.4, B.6 (vercel/ai#4755)", COH),
+    CheckSpec("RESUME-601", E, "Echoed function.arguments is a JSON string, not an object.", f"{SPEC_C} B.5 CR-2", COH),
+    CheckSpec("RESUME-602", E, "The next request echoes the turn as an assistant message carrying its tool_calls.", f"{SPEC_C} B.5 CR-1", COH),
+    CheckSpec("RESUME-603", W, "The echoed assistant tool-call message carries tool_plan and tool_calls but no content.", f"{SPEC_C} B.5 CR-3, B.6", COH),
+    CheckSpec("RESUME-605", E, "A tool message's content is a string or a list of document and text parts.", f"{SPEC_C} B.5", COH),
+)

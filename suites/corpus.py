@@ -20,9 +20,12 @@ PROVIDER_FOLDERS = {
     "anthropic-messages": "anthropic",
     "openai-chat": "chat-completions",
     "gemini": "gemini",
+    "cohere-v2": "chat-completions",
 }
 # recordings kept in a family's folder that speak another protocol (MANIFEST.tsv says which)
 FOREIGN = {"openai-chat": ("vercel_cohere_v2_",)}
+# families that share a folder and own only the recordings with these prefixes
+ONLY = {"cohere-v2": ("vercel_cohere_v2_",)}
 
 
 def corpus_files(provider: str) -> list[Path]:
@@ -31,8 +34,10 @@ def corpus_files(provider: str) -> list[Path]:
     if not folder.is_dir():
         return []
     foreign = FOREIGN.get(provider, ())
+    only = ONLY.get(provider)
     return sorted(path for path in folder.iterdir()
-                  if path.suffix in (".yaml", ".txt") and not path.name.startswith(foreign))
+                  if path.suffix in (".yaml", ".txt") and not path.name.startswith(foreign)
+                  and (only is None or path.name.startswith(only)))
 
 
 def corpus_params(ids: Sequence[str], known_ids: Sequence[str] = ()) -> list[object]:

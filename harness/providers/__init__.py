@@ -5,7 +5,9 @@ from __future__ import annotations
 from harness.exchange import Exchange
 from harness.providers.anthropic_messages import AnthropicMessages
 from harness.providers.base import Provider
+from harness.providers.cohere_v2 import CohereV2
 from harness.providers.gemini import Gemini
+from harness.providers.mistral_conversations import MistralConversations
 from harness.providers.openai_chat import OpenAIChat
 from harness.providers.openai_responses import OpenAIResponses
 
@@ -16,6 +18,8 @@ PROVIDERS: dict[str, Provider] = {
         AnthropicMessages(),
         Gemini(),
         OpenAIChat(),
+        MistralConversations(),
+        CohereV2(),
     )
 }
 

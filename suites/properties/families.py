@@ -81,4 +81,18 @@ DIALECTS: dict[str, Dialect] = {
         answers=FunctionResponses,  # a view of the functionResponse bodies in the answer turn's parts
         answer_key="id",
     ),
+    "mistral-conversations": Dialect(
+        family=Family(reasoning=True, stops=("end_turn",)),
+        uri="https://api.mistral.ai/v1/conversations/conv_0",  # the encoder's conversation id: the handle is the path
+        prior={"model": "mistral-medium-latest", "inputs": "hi", "stream": True},
+        answers=lambda body: body["inputs"],
+        answer_key="tool_call_id",
+    ),
+    "cohere-v2": Dialect(
+        family=Family(reasoning=True, stops=("end_turn", "max_tokens")),
+        uri="https://api.cohere.com/v2/chat",
+        prior={"model": "command-a-03-2025", "stream": True, "messages": [{"role": "user", "content": "hi"}]},
+        answers=ToolMessages,  # role:"tool" messages among the others, as in Chat Completions
+        answer_key="tool_call_id",
+    ),
 }

@@ -1,0 +1,65 @@
+"""Mistral Conversations API (Agents) streams (specs/gemini-mistral-bedrock.md section B.1-B.6).
+
+Typed SSE (``event:`` = ``data.type``), no sequence numbers, no ``[DONE]``: the stream opens with
+``conversation.response.started`` and ends with ``conversation.response.done`` or
+``conversation.response.error``. The translator lives in ``translator.py``, the resume contract in
+``resume.py``, the encoder in ``encode.py``; this module recognises exchanges. Mistral chat
+completions (B.7) are OpenAI-chat shaped and not handled here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from harness.exchange import Exchange, Request
+from harness.findings import Finding
+from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
+from harness.providers.mistral_conversations import encode, resume
+from harness.providers.mistral_conversations.translator import STARTED, TERMINAL, ConversationsTranslator
+from harness.state import Turn
+
+__all__ = ["MistralConversations"]
+
+_SNIFF = (b'"conversation.response.started"', b"event: conversation.response.started")
+
+
+class MistralConversations(Provider):
+    name: ClassVar[str] = "mistral-conversations"
+    aliases: ClassVar[tuple[str, ...]] = ("mistral",)
+    framing = "sse"
+    has_sequence_numbers = False
+
+    def detect(self, exchange: Exchange) -> bool:
+        """POST /v1/conversations[/{id}[/restart]], or a body that opens like a conversation response."""
+        if resume.PATH.search(exchange.request.path):
+            return True
+        head = exchange.response.body[:4096]
+        return any(marker in head for marker in _SNIFF)
+
+    def translator(self, context: StreamContext) -> Translator:
+        return ConversationsTranslator(context)
+
+    def opens_stream(self, native: NativeEvent) -> bool:
+        return native.type == STARTED
+
+    def closes_stream(self, native: NativeEvent) -> bool:
+        return native.type in TERMINAL
+
+    # -- simulation -----------------------------------------------------------------------------------
+
+    def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        return encode.encode_turn(turn, fragments)
+
+    def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
+        return encode.to_wire(natives)
+
+    # -- the resume contract (B.5) ----------------------------------------------------------------------
+
+    def is_continuation(self, request: Request) -> bool:
+        return resume.is_continuation(request)
+
+    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
+        return resume.check(turn, request, exchange)
+
+    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
+        return resume.build(turn, answers, prior)
