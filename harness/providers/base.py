@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
 
 import orjson
 
@@ -102,8 +102,19 @@ class ResumeView:
     answers: list[Answer] = field(default_factory=list)
 
 
+class ResumeContract(Protocol):
+    """A family's resume rules; its ``resume`` module provides these three functions."""
+
+    def is_continuation(self, request: Request) -> bool: ...
+
+    def check(self, turn: Turn, request: Request, exchange: int) -> list[Finding]: ...
+
+    def build(self, turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]: ...
+
+
 class Provider(ABC):
     name: ClassVar[str]
+    contract: ClassVar[ResumeContract]  # the family's resume module
     aliases: ClassVar[tuple[str, ...]] = ()
     framing: ClassVar[Framing] = "sse"
     streams_json_arrays: ClassVar[bool] = False  # also answers with a streamed JSON array (Gemini without alt=sse)
@@ -156,13 +167,13 @@ class Provider(ABC):
         """What the client must answer before the conversation can go on (None: nothing)."""
         return turn.interrupt
 
-    @abstractmethod
     def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
         """Findings on ``request`` as the continuation of ``turn``."""
+        return self.contract.check(turn, request, exchange)
 
-    @abstractmethod
     def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
         """A correct next request body answering every pending call (``answers``: call id -> output)."""
+        return self.contract.build(turn, answers, prior)
 
     # -- simulation -----------------------------------------------------------------------------------
 
@@ -180,7 +191,7 @@ class Provider(ABC):
 
     def is_continuation(self, request: Request) -> bool:
         """Whether ``request`` continues the previous exchange's turn (rather than starting afresh)."""
-        return True
+        return self.contract.is_continuation(request)
 
     def opens_stream(self, native: NativeEvent) -> bool:
         """Whether this event starts a response stream (used to split concatenated fixtures)."""

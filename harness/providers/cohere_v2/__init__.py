@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from harness.exchange import Exchange, Request
+from harness.exchange import Exchange
 from harness.findings import Finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.cohere_v2 import resume
@@ -28,6 +28,7 @@ _SNIFF_BYTES = 4096
 
 class CohereV2(Provider):
     name = "cohere-v2"
+    contract = resume  # is_continuation, check, build
     aliases = ("cohere",)
     framing = "sse"
     has_sequence_numbers = False
@@ -65,14 +66,3 @@ class CohereV2(Provider):
         """Named SSE events (B.1); the standard library writes the JSON (big integers stay exact)."""
         return sse.encode([(native.get("type"), json.dumps(native, ensure_ascii=False, separators=(",", ":")))
                            for native in natives])
-
-    # -- the resume contract (B.5) ---------------------------------------------------------------------
-
-    def is_continuation(self, request: Request) -> bool:
-        return resume.is_continuation(request)
-
-    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
-        return resume.check(turn, request, exchange)
-
-    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
-        return resume.build(turn, answers, prior)

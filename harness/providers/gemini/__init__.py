@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from harness.exchange import Exchange, Request
+from harness.exchange import Exchange
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.gemini import encode, resume
@@ -32,6 +32,7 @@ def _reject_constant(name: str) -> Any:
 
 class Gemini(Provider):
     name = "gemini"
+    contract = resume  # is_continuation, check, build
     aliases = ("vertex", "google")
     framing = "sse"  # alt=sse
     streams_json_arrays = True  # without alt=sse: `[{...},\r\n{...}]` (specs A.1; harness/wire/jsonstream.py)
@@ -87,14 +88,3 @@ class Gemini(Provider):
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
         return encode.to_wire(natives)
-
-    # -- the resume contract (A.6) ----------------------------------------------------------------------------
-
-    def is_continuation(self, request: Request) -> bool:
-        return resume.is_continuation(request)
-
-    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
-        return resume.check(turn, request, exchange)
-
-    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
-        return resume.build(turn, answers, prior)

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from harness.exchange import Exchange, Request
-from harness.findings import Finding
+from harness.exchange import Exchange
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.mistral_conversations import encode, resume
 from harness.providers.mistral_conversations.translator import STARTED, TERMINAL, ConversationsTranslator
@@ -25,6 +24,7 @@ _SNIFF = (b'"conversation.response.started"', b"event: conversation.response.sta
 
 class MistralConversations(Provider):
     name: ClassVar[str] = "mistral-conversations"
+    contract = resume  # is_continuation, check, build
     aliases: ClassVar[tuple[str, ...]] = ("mistral",)
     framing = "sse"
     has_sequence_numbers = False
@@ -52,14 +52,3 @@ class MistralConversations(Provider):
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
         return encode.to_wire(natives)
-
-    # -- the resume contract (B.5) ----------------------------------------------------------------------
-
-    def is_continuation(self, request: Request) -> bool:
-        return resume.is_continuation(request)
-
-    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
-        return resume.check(turn, request, exchange)
-
-    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
-        return resume.build(turn, answers, prior)

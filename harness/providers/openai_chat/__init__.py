@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from harness.exchange import Exchange, Request
+from harness.exchange import Exchange
 from harness.findings import Finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.openai_chat import resume
@@ -31,6 +31,7 @@ _SNIFF_BYTES = 4096
 
 class OpenAIChat(Provider):
     name = "openai-chat"
+    contract = resume  # is_continuation, check, build
     aliases = ("chat-completions", "openai-compatible")
     framing = "sse"
     has_sequence_numbers = False
@@ -81,14 +82,3 @@ class OpenAIChat(Provider):
         return sse.encode([(None, "[DONE]" if native == DONE else json.dumps(native, ensure_ascii=False,
                                                                             separators=(",", ":")))
                            for native in natives])
-
-    # -- the resume contract (B.5) ---------------------------------------------------------------------
-
-    def is_continuation(self, request: Request) -> bool:
-        return resume.is_continuation(request)
-
-    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
-        return resume.check(turn, request, exchange)
-
-    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
-        return resume.build(turn, answers, prior)
