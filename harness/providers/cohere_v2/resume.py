@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from harness.checks.resume import answer_checks
+from harness.checks.tool_calls import arguments_of, echo_checks, tool_calls
 from harness.exchange import Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
@@ -31,17 +32,6 @@ def is_continuation(request: Request) -> bool:
     return any(message.get("role") in ("assistant", "tool") for message in messages_of(request))
 
 
-def arguments_of(item: Item) -> str:
-    if item.arguments_text is not None:
-        return item.arguments_text
-    return json.dumps(item.arguments if item.arguments is not None else {}, ensure_ascii=False, separators=(",", ":"))
-
-
-def _calls(message: Message) -> list[dict[str, Any]]:
-    calls = message.get("tool_calls")
-    return [c if isinstance(c, dict) else {} for c in calls] if isinstance(calls, list) else []
-
-
 def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
     if turn.status == "failed":
         return []
@@ -49,7 +39,7 @@ def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
     produced = {item.call_id: item for item in turn.client_calls if item.call_id}
     interrupt = turn.interrupt or Interrupt(kind="tool_calls")
     echo = next((n for n in reversed(range(len(messages))) if messages[n].get("role") == "assistant"
-                 and any(call.get("id") in produced for call in _calls(messages[n]))), None)
+                 and any(call.get("id") in produced for call in tool_calls(messages[n]))), None)
     found: list[Finding] = []
     if echo is None:
         if interrupt.pending:
@@ -74,26 +64,7 @@ def _echo(produced: dict[str, Item], message: Message, at: int, exchange: int) -
     if message.get("content"):
         found.append(finding("RESUME-603", "the echoed tool-call message carries content (CR-3: omit it)",
                              Location(exchange=exchange, path=f"messages[{at}].content")))
-    echoed = set()
-    for m, call in enumerate(_calls(message)):
-        where = Location(exchange=exchange, path=f"messages[{at}].tool_calls[{m}]")
-        function = call.get("function") if isinstance(call.get("function"), dict) else {}
-        arguments = function.get("arguments")
-        echoed.add(call.get("id"))
-        if not isinstance(arguments, str):
-            found.append(finding("RESUME-601", f"function.arguments is a {type(arguments).__name__}, not a JSON string",
-                                 where, actual=type(arguments).__name__))
-        item = produced.get(call.get("id"))  # type: ignore[arg-type]
-        if item is None:
-            found.append(finding("RESUME-009", f"tool call {call.get('id')!r} was not produced by the previous turn",
-                                 where, actual=call.get("id")))
-        elif function.get("name") != item.name:
-            found.append(finding("RESUME-009", f"tool call {item.call_id} is echoed with name {function.get('name')!r}",
-                                 where, expected=item.name, actual=function.get("name")))
-    for call_id in produced.keys() - echoed:
-        found.append(finding("RESUME-009", f"tool call {call_id} is missing from the echoed assistant message",
-                             Location(exchange=exchange, path=f"messages[{at}].tool_calls"), expected=call_id))
-    return found
+    return found + echo_checks(produced, message, at, exchange, "RESUME-601")
 
 
 def _content(message: Message, n: int, exchange: int) -> list[Finding]:

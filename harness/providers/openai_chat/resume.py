@@ -14,8 +14,9 @@ import json
 from typing import Any
 
 from harness.checks.resume import answer_checks
+from harness.checks.tool_calls import arguments_of, echo_checks, tool_calls
 from harness.exchange import Request
-from harness.findings import Finding, Location, Severity, finding
+from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
 from harness.state import Interrupt, Item, Turn
 
@@ -38,23 +39,11 @@ def produced(turn: Turn) -> dict[str, Item]:
     return {item.call_id: item for item in turn.client_calls if item.call_id}
 
 
-def arguments_of(item: Item) -> str:
-    """The argument text as streamed; for a Turn not built from a stream, its arguments as JSON."""
-    if item.arguments_text is not None:
-        return item.arguments_text
-    return json.dumps(item.arguments if item.arguments is not None else {}, ensure_ascii=False, separators=(",", ":"))
-
-
-def _tool_calls(message: Message) -> list[dict[str, Any]]:
-    calls = message.get("tool_calls")
-    return [c if isinstance(c, dict) else {} for c in calls] if isinstance(calls, list) else []
-
-
 def find_echo(messages: list[Message], calls: dict[str, Item]) -> int | None:
     """The assistant message echoing the turn: the last naming one of its calls, else the last assistant."""
     assistants = [n for n, message in enumerate(messages) if message.get("role") == "assistant"]
     for n in reversed(assistants):
-        if any(call.get("id") in calls for call in _tool_calls(messages[n])):
+        if any(call.get("id") in calls for call in tool_calls(messages[n])):
             return n
     return assistants[-1] if assistants and not calls else None
 
@@ -78,49 +67,11 @@ def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
                                  Location(exchange=exchange, path="messages")))
         start = len(messages)
     else:
-        found += _echo_checks(calls, messages[at], at, exchange)
+        found += echo_checks(calls, messages[at], at, exchange, "RESUME-301")
         start = at + 1
     answers, stray = _answers(messages, start, interrupt.pending, exchange)
     return found + stray + answer_checks(interrupt, ResumeView(answers=answers), exchange) + _order(answers, interrupt,
                                                                                                      exchange)
-
-
-def _echo_checks(calls: dict[str, Item], message: Message, at: int, exchange: int) -> list[Finding]:
-    """B.5.4 (arguments a string) and RESUME-009 (the echo is what the model produced)."""
-    found: list[Finding] = []
-    echoed: set[Any] = set()
-    for m, call in enumerate(_tool_calls(message)):
-        where = Location(exchange=exchange, path=f"messages[{at}].tool_calls[{m}]")
-        function = call.get("function") if isinstance(call.get("function"), dict) else {}
-        arguments = function.get("arguments")
-        echoed.add(call.get("id"))
-        if not isinstance(arguments, str):
-            found.append(finding("RESUME-301", f"function.arguments is a {type(arguments).__name__}, not a JSON string",
-                                 where, actual=type(arguments).__name__))
-        item = calls.get(call.get("id"))  # type: ignore[arg-type]
-        if item is None:
-            found.append(finding("RESUME-009", f"tool call {call.get('id')!r} was not produced by the previous turn",
-                                 where, actual=call.get("id")))
-            continue
-        if function.get("name") != item.name:
-            found.append(finding("RESUME-009", f"tool call {item.call_id} is echoed with name {function.get('name')!r}",
-                                 where, expected=item.name, actual=function.get("name")))
-        if isinstance(arguments, str) and arguments != arguments_of(item):
-            found.append(finding("RESUME-009", f"arguments of {item.call_id} differ from what the model produced",
-                                 where, expected=arguments_of(item), actual=arguments,
-                                 severity=Severity.warning if _same_json(arguments, item) else None))
-    for call_id in calls.keys() - echoed:
-        found.append(finding("RESUME-009", f"tool call {call_id} is missing from the echoed assistant message",
-                             Location(exchange=exchange, path=f"messages[{at}].tool_calls"), expected=call_id))
-    return found
-
-
-def _same_json(text: str, item: Item) -> bool:
-    """Re-serialised but equal JSON: the API reads it the same, so only a warning."""
-    try:
-        return bool(json.loads(text) == json.loads(arguments_of(item) or "{}"))
-    except (ValueError, RecursionError):
-        return False
 
 
 def _answers(messages: list[Message], start: int, pending: list[str],
@@ -139,7 +90,7 @@ def _answers(messages: list[Message], start: int, pending: list[str],
         message = messages[m]
         role = message.get("role")
         if role == "assistant":
-            announced = {call.get("id") for call in _tool_calls(message)}
+            announced = {call.get("id") for call in tool_calls(message)}
         elif role == "tool":
             call_id = message.get("tool_call_id")
             if call_id in pending or call_id not in announced:
