@@ -1,16 +1,28 @@
-"""The echo of an assistant ``tool_calls`` message, as OpenAI-style protocols carry it (Chat
-Completions and the servers that copy it, Cohere v2): each echoed call must be one the model produced,
-under its name and with its arguments, and the arguments must be a JSON string."""
+"""OpenAI-style message histories (Chat Completions and the servers that copy it, Cohere v2): reading a
+next request's ``messages``, and checking the echo of an assistant ``tool_calls`` message: each echoed
+call must be one the model produced, under its name and with its arguments, as a JSON string."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from harness.exchange import Request
 from harness.findings import Finding, Location, Severity, finding
 from harness.state import Item
 
 Message = dict[str, Any]
+
+
+def messages_of(request: Request) -> list[Message]:
+    body = request.json if isinstance(request.json, dict) else {}
+    messages = body.get("messages")
+    return [m if isinstance(m, dict) else {} for m in messages] if isinstance(messages, list) else []
+
+
+def is_continuation(request: Request) -> bool:
+    """A stateless protocol: a request continues when its history holds assistant or tool messages."""
+    return any(message.get("role") in ("assistant", "tool") for message in messages_of(request))
 
 
 def arguments_of(item: Item) -> str:

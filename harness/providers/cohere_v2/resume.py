@@ -13,23 +13,18 @@ import json
 from typing import Any
 
 from harness.checks.resume import answer_checks
-from harness.checks.tool_calls import arguments_of, echo_checks, tool_calls
+from harness.checks.tool_calls import (
+    Message,
+    arguments_of,
+    echo_checks,
+    messages_of,
+    tool_calls,
+)
+from harness.checks.tool_calls import is_continuation as is_continuation  # this module's contract
 from harness.exchange import Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
 from harness.state import Interrupt, Item, Turn
-
-Message = dict[str, Any]
-
-
-def messages_of(request: Request) -> list[Message]:
-    body = request.json if isinstance(request.json, dict) else {}
-    messages = body.get("messages")
-    return [m if isinstance(m, dict) else {} for m in messages] if isinstance(messages, list) else []
-
-
-def is_continuation(request: Request) -> bool:
-    return any(message.get("role") in ("assistant", "tool") for message in messages_of(request))
 
 
 def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
