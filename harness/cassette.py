@@ -28,6 +28,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_BODY_BYTES = 256 * 1024 * 1024
 MAX_EXPANDED_NODES = 5_000_000  # what the document would hold with every alias copied out
 CHUNKS_CONTENT_TYPE = "application/x-ndjson"  # one JSON payload per line, as Vercel's fixtures store them
+EVENTSTREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream"
 
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "x-api-key", "api-key", "x-goog-api-key", "cookie", "set-cookie",
@@ -58,7 +59,7 @@ class Cassette:
 
 
 def is_cassette_file(path: Path) -> bool:
-    return path.suffix in (".yaml", ".yml", ".sse") or path.name.endswith(".txt")
+    return path.suffix in (".yaml", ".yml", ".sse", ".bin") or path.name.endswith(".txt")
 
 
 def load(path: Path, provider: str | None = None, *, max_file_bytes: int = MAX_FILE_BYTES) -> Cassette:
@@ -79,6 +80,8 @@ def load(path: Path, provider: str | None = None, *, max_file_bytes: int = MAX_F
         cassette.exchanges.append(_raw_exchange(raw, provider, content_type=CHUNKS_CONTENT_TYPE))
     elif path.suffix in (".sse", ".txt"):
         cassette.exchanges.append(_raw_exchange(raw, provider, content_type="text/event-stream"))
+    elif path.suffix == ".bin":
+        cassette.exchanges.append(_raw_exchange(raw, provider, content_type=EVENTSTREAM_CONTENT_TYPE))
     else:
         _load_yaml(raw, cassette, where)
         if provider is not None:

@@ -17,6 +17,7 @@ E, W, I = Severity.error, Severity.warning, Severity.info
 OAI = ("openai-responses",)
 ANT = ("anthropic-messages",)
 SPEC_OA = "specs/openai-anthropic.md"
+SPEC_AWS = "specs/gemini-mistral-bedrock.md"
 WHATWG = "WHATWG HTML, 9.2 Server-sent events: event stream interpretation"
 
 register(
@@ -29,6 +30,13 @@ register(
     CheckSpec("WIRE-006", E, "A streaming exchange has a non-empty response body.", "DESIGN.md flow"),
     CheckSpec("WIRE-007", W, "The content type names the framing the body actually uses.", f"{SPEC_OA} 0.1"),
     CheckSpec("WIRE-008", E, "A JSON payload is an object (not an array, string or number).", f"{SPEC_OA} 0.1"),
+    CheckSpec("WIRE-009", E, "An event stream ends exactly on a message boundary (no trailing bytes).", f"{SPEC_AWS} E.7.5"),
+    CheckSpec("WIRE-010", E, "Every event-stream prelude CRC matches (CRC-32 of its first 8 bytes).", f"{SPEC_AWS} E.2"),
+    CheckSpec("WIRE-011", E, "Event-stream lengths are possible: total >= 16, headers <= total - 16, headers <= 128 KiB.", f"{SPEC_AWS} E.7.1"),
+    CheckSpec("WIRE-012", E, "Every event-stream message CRC matches.", f"{SPEC_AWS} E.2"),
+    CheckSpec("WIRE-013", E, "An event-stream headers section is consumed exactly: known type codes, no repeated names.", f"{SPEC_AWS} E.7.3"),
+    CheckSpec("WIRE-014", E, "Every event-stream message has :message-type and the header its type requires.", f"{SPEC_AWS} E.7.4"),
+    CheckSpec("WIRE-015", W, "An event-stream message stays within 16 MiB (the AWS C runtime limit).", f"{SPEC_AWS} E.4"),
     # --- cassette loading --------------------------------------------------------------------------
     CheckSpec("CASSETTE-001", E, "The cassette is readable YAML (or a readable raw stream file).", "vcrpy cassette format"),
     CheckSpec("CASSETTE-002", E, "No YAML tag other than the safe core schema and !!binary.", "yaml.SafeLoader"),

@@ -19,7 +19,14 @@ import orjson
 
 from harness import events as ev
 from harness import providers
-from harness.cassette import CHUNKS_CONTENT_TYPE, Cassette, CassetteMeta, is_cassette_file, load
+from harness.cassette import (
+    CHUNKS_CONTENT_TYPE,
+    EVENTSTREAM_CONTENT_TYPE,
+    Cassette,
+    CassetteMeta,
+    is_cassette_file,
+    load,
+)
 from harness.checks.state import state_checks
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Finding, Location, Severity, catalogue, finding
@@ -28,6 +35,7 @@ from harness.reducer import Reducer
 from harness.schemas import schemas_for
 from harness.sequencer import sequence
 from harness.state import ErrorInfo, Turn
+from harness.wire.eventstream import EventStreamDecoder, looks_like_eventstream
 from harness.wire.frames import Frame
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.jsonstream import JSONStreamDecoder
@@ -225,9 +233,14 @@ def _exchange(
 def _frames(exchange: Exchange, provider: Provider, result: ExchangeReport) -> list[Frame] | None:
     response = exchange.response
     body = response.body
-    decoder: SSEDecoder | JSONLinesDecoder | JSONStreamDecoder
+    decoder: SSEDecoder | JSONLinesDecoder | JSONStreamDecoder | EventStreamDecoder
     if response.content_type == CHUNKS_CONTENT_TYPE:
         decoder = JSONLinesDecoder(exchange=exchange.index)
+    elif response.content_type == EVENTSTREAM_CONTENT_TYPE or looks_like_eventstream(body):
+        if response.content_type != EVENTSTREAM_CONTENT_TYPE:
+            result.findings.append(finding("WIRE-007", f"an AWS event stream served as {response.content_type!r}",
+                                           Location(exchange=exchange.index)))
+        decoder = EventStreamDecoder(exchange=exchange.index)
     elif provider.streams_json_arrays and body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         decoder = JSONStreamDecoder(exchange=exchange.index)  # served as application/json
     elif body.lstrip(b"\r\n").startswith(_SSE_STARTS):
@@ -237,6 +250,8 @@ def _frames(exchange: Exchange, provider: Provider, result: ExchangeReport) -> l
         decoder = SSEDecoder(exchange=exchange.index)
     elif response.content_type == "text/event-stream":
         decoder = SSEDecoder(exchange=exchange.index)
+    elif provider.answers_json and body.lstrip().startswith(b"{"):
+        return [Frame(index=0, offset=0, end=len(body), data=body.decode("utf-8", errors="replace"))]
     else:
         return None
     frames = [frame for piece in response.pieces() for frame in decoder.feed(piece)] + decoder.close()

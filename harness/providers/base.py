@@ -119,6 +119,7 @@ class Provider(ABC):
     framing: ClassVar[Framing] = "sse"
     streams_json_arrays: ClassVar[bool] = False  # also answers with a streamed JSON array (Gemini without alt=sse)
     has_sequence_numbers: ClassVar[bool] = False
+    answers_json: ClassVar[bool] = False  # a whole JSON answer replays as one frame (agent session `stream: "none"`)
 
     # -- recognising exchanges ------------------------------------------------------------------
 

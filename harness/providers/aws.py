@@ -1,0 +1,84 @@
+"""What every AWS event-stream family shares: reading a binary frame into a native event, and back.
+
+A frame's type is its ``:event-type`` header (``:exception-type`` for modelled exceptions,
+``:error-code`` for unmodelled errors), never a payload member: AWS payloads carry no type. An
+encoder writes a native event as ``{"type": <member name>, **payload}``; ``to_wire`` moves the
+type back into the headers. Recorded fixtures that stripped the framing (Vercel's ``*.chunks.txt``)
+hold one ``{"<member>": payload}`` object per line, and are read the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import orjson
+
+from harness.cassette import EVENTSTREAM_CONTENT_TYPE
+from harness.exchange import Exchange
+from harness.findings import Finding, Location, finding
+from harness.providers.base import Framing, NativeEvent, Provider
+from harness.wire import eventstream
+from harness.wire.frames import Frame
+
+
+class EventStreamProvider(Provider):
+    """A family whose responses are ``application/vnd.amazon.eventstream`` messages."""
+
+    framing: ClassVar[Framing] = "eventstream"
+    event_types: ClassVar[frozenset[str]] = frozenset()  # the union members that identify this family
+
+    def sniff(self, exchange: Exchange) -> bool:
+        """Whether the first event in the body is one of this family's (for raw ``.bin`` files)."""
+        body = exchange.response.body
+        if exchange.response.content_type == EVENTSTREAM_CONTENT_TYPE or eventstream.looks_like_eventstream(body):
+            frames = eventstream.EventStreamDecoder().feed(body[: 64 * 1024])
+            return bool(frames) and frames[0].event in self.event_types
+        return False
+
+    def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
+        if frame.payload is None:
+            return self._unframed(frame, exchange)
+        where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
+        kind = frame.headers.get(":message-type")
+        if kind not in eventstream.TYPE_HEADERS:
+            return [finding("WIRE-014", f":message-type is {kind!r}, not one of event, exception, error", where)]
+        if frame.event is None:
+            return [finding("WIRE-014", f"a {kind} message has no {eventstream.TYPE_HEADERS[kind]} header", where)]
+        payload = self._payload(frame, where)
+        if isinstance(payload, list):
+            return payload
+        return NativeEvent(type=frame.event, data=payload, frame=frame.index, offset=frame.offset, exchange=exchange)
+
+    def _payload(self, frame: Frame, where: Location) -> dict[str, Any] | list[Finding]:
+        if frame.headers.get(":message-type") == "error":
+            return {"code": frame.event, "message": frame.headers.get(":error-message", "")}
+        if not frame.data.strip():
+            return {}
+        try:
+            payload = orjson.loads(frame.data)
+        except orjson.JSONDecodeError as error:
+            return [finding("WIRE-004", f"payload is not JSON: {error}", where, actual=frame.data[:200])]
+        if not isinstance(payload, dict):
+            return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object", where)]
+        return payload
+
+    def _unframed(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
+        """A line of a chunk fixture: ``{"<member>": payload}``, the union written out."""
+        where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
+        try:
+            line = orjson.loads(frame.data)
+        except orjson.JSONDecodeError as error:
+            return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=frame.data[:200])]
+        if not (isinstance(line, dict) and len(line) == 1 and isinstance(next(iter(line.values())), dict)):
+            return [finding("SCHEMA-004", "a chunk line is not one {member: object} union", where)]
+        ((kind, payload),) = line.items()
+        return NativeEvent(type=kind, data=payload, frame=frame.index, offset=frame.offset, exchange=exchange)
+
+    def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
+        messages = []
+        for native in natives:
+            payload = {key: value for key, value in native.items() if key != "type"}
+            kind = str(native["type"])
+            encode = eventstream.encode_exception if kind.endswith("Exception") else eventstream.encode_event
+            messages.append(encode(kind, orjson.dumps(payload)))
+        return b"".join(messages)
