@@ -16,12 +16,13 @@ _URIS = {"openai-responses": "https://api.openai.com/v1/responses",
 def keep_stream(body: bytes, provider: str, path: Path, *, expect: list[str] | None = None,
                 scenario: str | None = None, description: str | None = None) -> Path:
     """Write ``body`` as a one-interaction cassette for ``provider`` that declares ``expect``."""
-    name = providers.get(provider).name
+    family = providers.get(provider)
+    name = family.name
     exchange = Exchange(
         index=0,
         request=Request(method="POST", uri=_URIS.get(name, ""), headers={"content-type": ["application/json"]},
                         body=b'{"stream":true}'),
-        response=Response(status=200, headers={"content-type": ["text/event-stream"]}, body=body),
+        response=Response(status=200, headers={"content-type": [family.content_type]}, body=body),
     )
     meta = CassetteMeta(provider=name, scenario=scenario, description=description, written_by=WRITTEN_BY,
                         expect=sorted(set(expect or [])))

@@ -152,11 +152,13 @@ def _unconcatenated(exchanges: list[Exchange]) -> list[Exchange]:
 
 
 def run_body(provider: str, body: bytes | list[bytes], request_json: Any = None,
-             content_type: str = "text/event-stream") -> ExchangeReport:
-    """Run one raw response body (or its chunks, in arrival order) through the pipeline."""
+             content_type: str | None = None) -> ExchangeReport:
+    """Run one raw response body (or its chunks, in arrival order) through the pipeline, served with the
+    content type of the family's framing unless told otherwise."""
     pieces = [body] if isinstance(body, bytes) else body
     cuts = list(accumulate(len(piece) for piece in pieces))[:-1]
     request = Request(body=orjson.dumps(request_json) if request_json is not None else None, json=request_json)
+    content_type = content_type or providers.get(provider).content_type
     response = Response(headers={"content-type": [content_type]}, body=b"".join(pieces), chunks=cuts or None)
     exchange = Exchange(index=0, request=request, response=response, provider_hint=provider)
     result, _ = _run_exchange(exchange, None)
@@ -260,7 +262,7 @@ def _frames(exchange: Exchange, provider: Provider, result: ExchangeReport) -> l
 
 
 def _natives(provider: Provider, frames: list[Frame], exchange: int, findings: list[Finding]) -> list[NativeEvent]:
-    schemas = schemas_for(provider.name)
+    schemas = schemas_for(provider.schema_family or provider.name)
     natives: list[NativeEvent] = []
     for frame in frames:
         parsed = provider.parse(frame, exchange)
@@ -303,7 +305,7 @@ def _wants_stream(request: Request, response: Response) -> bool:
     return (
         (isinstance(body, dict) and body.get("stream") is True)
         or "stream=true" in request.uri
-        or response.content_type in ("text/event-stream", CHUNKS_CONTENT_TYPE)
+        or response.content_type in ("text/event-stream", CHUNKS_CONTENT_TYPE, EVENTSTREAM_CONTENT_TYPE)
     )
 
 

@@ -21,11 +21,19 @@ PROVIDER_FOLDERS = {
     "openai-chat": "chat-completions",
     "gemini": "gemini",
     "cohere-v2": "chat-completions",
+    "bedrock-converse": "bedrock",
+    "bedrock-agents": "bedrock",
+    "bedrock-invoke-model": "bedrock",
 }
 # recordings kept in a family's folder that speak another protocol (MANIFEST.tsv says which)
 FOREIGN = {"openai-chat": ("vercel_cohere_v2_",)}
 # families that share a folder and own only the recordings with these prefixes
-ONLY = {"cohere-v2": ("vercel_cohere_v2_",)}
+ONLY = {
+    "cohere-v2": ("vercel_cohere_v2_",),
+    "bedrock-converse": ("oi_conversestream_", "pai_conversestream_", "vercel_tool_call_"),
+    "bedrock-agents": ("oi_invokeagent_", "oi_invokeinlineagent"),
+    "bedrock-invoke-model": ("oi_invoke_model_with_response_stream_",),
+}
 
 
 def corpus_files(provider: str) -> list[Path]:
@@ -36,7 +44,7 @@ def corpus_files(provider: str) -> list[Path]:
     foreign = FOREIGN.get(provider, ())
     only = ONLY.get(provider)
     return sorted(path for path in folder.iterdir()
-                  if path.suffix in (".yaml", ".txt") and not path.name.startswith(foreign)
+                  if path.suffix in (".yaml", ".txt", ".bin") and not path.name.startswith(foreign)
                   and (only is None or path.name.startswith(only)))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from harness.exchange import Exchange
 from harness.providers.anthropic_messages import AnthropicMessages
 from harness.providers.base import Provider
+from harness.providers.bedrock_invoke_model import BedrockInvokeModel
 from harness.providers.cohere_v2 import CohereV2
 from harness.providers.gemini import Gemini
 from harness.providers.mistral_conversations import MistralConversations
@@ -15,6 +16,7 @@ PROVIDERS: dict[str, Provider] = {
     provider.name: provider
     for provider in (
         OpenAIResponses(),
+        BedrockInvokeModel(),  # before Anthropic: its requests carry `anthropic_version` too
         AnthropicMessages(),
         Gemini(),
         OpenAIChat(),

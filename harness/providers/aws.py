@@ -52,10 +52,10 @@ class EventStreamProvider(Provider):
     def _payload(self, frame: Frame, where: Location) -> dict[str, Any] | list[Finding]:
         if frame.headers.get(":message-type") == "error":
             return {"code": frame.event, "message": frame.headers.get(":error-message", "")}
-        if not frame.data.strip():
+        if not (frame.payload or b"").strip():
             return {}
         try:
-            payload = orjson.loads(frame.data)
+            payload = orjson.loads(frame.payload or b"")
         except orjson.JSONDecodeError as error:
             return [finding("WIRE-004", f"payload is not JSON: {error}", where, actual=frame.data[:200])]
         if not isinstance(payload, dict):
@@ -75,10 +75,14 @@ class EventStreamProvider(Provider):
         return NativeEvent(type=kind, data=payload, frame=frame.index, offset=frame.offset, exchange=exchange)
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
-        messages = []
-        for native in natives:
-            payload = {key: value for key, value in native.items() if key != "type"}
-            kind = str(native["type"])
-            encode = eventstream.encode_exception if kind.endswith("Exception") else eventstream.encode_event
-            messages.append(encode(kind, orjson.dumps(payload)))
-        return b"".join(messages)
+        return self.frame_payloads([
+            (str(native["type"]), orjson.dumps({key: value for key, value in native.items() if key != "type"}).decode())
+            for native in natives
+        ])
+
+    def frame_payloads(self, payloads: list[tuple[str | None, str]]) -> bytes:
+        return b"".join(
+            (eventstream.encode_exception if str(kind).endswith("Exception") else eventstream.encode_event)(
+                str(kind), text.encode("utf-8", errors="surrogatepass"))
+            for kind, text in payloads
+        )

@@ -23,6 +23,8 @@ from harness.wire import sse
 from harness.wire.frames import Frame
 
 Framing = Literal["sse", "eventstream", "jsonstream", "json"]
+CONTENT_TYPES: dict[Framing, str] = {"sse": "text/event-stream", "eventstream": "application/vnd.amazon.eventstream",
+                                     "jsonstream": "application/json", "json": "application/json"}
 Fragmenter = Callable[[str], list[str]]
 
 
@@ -119,7 +121,13 @@ class Provider(ABC):
     framing: ClassVar[Framing] = "sse"
     streams_json_arrays: ClassVar[bool] = False  # also answers with a streamed JSON array (Gemini without alt=sse)
     has_sequence_numbers: ClassVar[bool] = False
+    schema_family: ClassVar[str | None] = None  # another family whose native schemas this one's events follow
     answers_json: ClassVar[bool] = False  # a whole JSON answer replays as one frame (agent session `stream: "none"`)
+
+    @property
+    def content_type(self) -> str:
+        """The content type a response in this family's framing is served with."""
+        return CONTENT_TYPES[self.framing]
 
     # -- recognising exchanges ------------------------------------------------------------------
 
@@ -188,7 +196,12 @@ class Provider(ABC):
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
         """Frame native events as the provider's wire bytes; typed SSE protocols name each event."""
-        return sse.encode([(native.get("type"), orjson.dumps(native).decode()) for native in natives])
+        return self.frame_payloads([(native.get("type"), orjson.dumps(native).decode()) for native in natives])
+
+    def frame_payloads(self, payloads: list[tuple[str | None, str]]) -> bytes:
+        """Frame (type, payload text) pairs, whether or not the text is valid JSON: fault injection
+        frames broken payloads exactly as the provider would frame good ones."""
+        return sse.encode(payloads)
 
     def is_continuation(self, request: Request) -> bool:
         """Whether ``request`` continues the previous exchange's turn (rather than starting afresh)."""

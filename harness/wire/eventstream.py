@@ -106,7 +106,8 @@ class EventStreamDecoder:
     """Feed bytes in any split; get the same frames, each with its byte offset and headers.
 
     A frame's ``event`` is its ``:event-type`` (or ``:exception-type`` / ``:error-code``), ``payload``
-    its raw bytes and ``data`` the payload as text. Which headers a message must carry is a rule of
+    its raw bytes and ``data`` the payload as text (for display: the payload is opaque to the framing,
+    so invalid UTF-8 is for the JSON parse of ``payload`` to report). Which headers a message must carry is a rule of
     the services, not of the framing (the official vectors carry none), so providers check it.
     """
 
@@ -188,11 +189,7 @@ class EventStreamDecoder:
                        offset=offset)
         values = {header.name: header.value for header in headers}
         payload = message[PRELUDE + headers_length : -4]
-        try:
-            text = payload.decode("utf-8")
-        except UnicodeDecodeError as error:
-            self._flag("WIRE-001", f"payload is not UTF-8 ({error.reason})", offset=offset)
-            text = payload.decode("utf-8", errors="replace")
+        text = payload.decode("utf-8", errors="replace")  # opaque bytes to the framing; JSON parsing judges them
         name = values.get(TYPE_HEADERS.get(values.get(":message-type"), ":event-type"))
         frame = Frame(index=self._frames, offset=offset, end=offset + total, data=text,
                       event=name if isinstance(name, str) else None, payload=payload, headers=values)

@@ -1,0 +1,110 @@
+"""Bedrock ``InvokeModelWithResponseStream`` for Anthropic models: Anthropic events inside AWS frames.
+
+Each ``chunk`` message's JSON payload is ``{"bytes": <base64 of one Anthropic Messages event>}``
+(specs/gemini-mistral-bedrock.md section D, "Also InvokeModelWithResponseStream"; the payload shape
+is ``PayloadPart`` in botocore/data/bedrock-runtime/2023-09-30/service-2.json). The outer frames are
+read here; everything inside is the Anthropic family's: its schemas, translator, encoder and
+stateless resume contract (the request body is Anthropic's, with ``anthropic_version`` and the model
+in the URL instead of the body). An outer exception message becomes the Anthropic ``error`` event it
+stands for, so that a stream cut by ``modelStreamErrorException`` ends exactly as Anthropic's
+in-band error does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+import orjson
+
+from harness.exchange import Exchange
+from harness.findings import Finding, finding
+from harness.providers.anthropic_messages import AnthropicMessages
+from harness.providers.aws import EventStreamProvider
+from harness.providers.base import NativeEvent, Provider
+from harness.wire import eventstream
+from harness.wire.frames import Frame
+
+__all__ = ["BedrockInvokeModel"]
+
+_PATH = "/invoke-with-response-stream"
+
+
+class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
+    name = "bedrock-invoke-model"
+    aliases = ("invoke-model-with-response-stream",)
+    schema_family = AnthropicMessages.name
+    event_types = frozenset({"chunk"})
+
+    def detect(self, exchange: Exchange) -> bool:
+        request = exchange.request
+        if "amazonaws.com" in request.uri and request.path.endswith(_PATH):
+            return True
+        return self.sniff(exchange) and _first_inner_type(exchange.response.body) == "message_start"
+
+    def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
+        outer = super().parse(frame, exchange)
+        if isinstance(outer, list) or frame.payload is None:
+            return outer
+        if outer.type != "chunk":
+            return _as_anthropic_error(outer)
+        inner = _inner(outer.data.get("bytes"))
+        if isinstance(inner, str):
+            return [finding("WIRE-780", inner, outer.location())]
+        kind = inner.get("type")
+        if not isinstance(kind, str):
+            return [finding("SCHEMA-004", "the event inside chunk.bytes has no string `type`", outer.location())]
+        return NativeEvent(type=kind, data=inner, frame=outer.frame, offset=outer.offset, exchange=exchange)
+
+    to_wire = Provider.to_wire  # the type stays inside the Anthropic event; only the wrapping is AWS's
+
+    def frame_payloads(self, payloads: list[tuple[str | None, str]]) -> bytes:
+        return b"".join(
+            eventstream.encode_event("chunk", orjson.dumps({"bytes": base64.b64encode(text.encode()).decode()}))
+            for _, text in payloads
+        )
+
+
+def _inner(encoded: object) -> dict[str, Any] | str:
+    """The Anthropic event a chunk carries, or why it carries none."""
+    if not isinstance(encoded, str):
+        return "chunk has no base64 `bytes` member"
+    try:
+        event = orjson.loads(base64.b64decode(encoded, validate=True))
+    except (binascii.Error, ValueError) as error:  # orjson.JSONDecodeError is a ValueError
+        return f"chunk.bytes is not base64 of a JSON event: {error}"
+    return event if isinstance(event, dict) else "chunk.bytes holds JSON that is not an object"
+
+
+# The ResponseStream exception members (botocore/data/bedrock-runtime/2023-09-30/service-2.json) and the
+# Anthropic error type each stands for (specs/openai-anthropic.md C.2), so the Anthropic translator reads
+# them as the in-band errors they are; the AWS name stays in the message.
+EXCEPTIONS = {
+    "internalServerException": "api_error",
+    "modelStreamErrorException": "api_error",
+    "modelTimeoutException": "timeout_error",
+    "serviceUnavailableException": "overloaded_error",
+    "throttlingException": "rate_limit_error",
+    "validationException": "invalid_request_error",
+}
+
+
+def _as_anthropic_error(outer: NativeEvent) -> NativeEvent | list[Finding]:
+    if outer.type not in EXCEPTIONS:
+        return [finding("SCHEMA-781", f"{outer.type!r} is not a ResponseStream member", outer.location(),
+                        expected=["chunk", *sorted(EXCEPTIONS)], actual=outer.type)]
+    message = outer.data.get("message") or outer.data.get("Message") or ""
+    data = {"type": "error", "error": {"type": EXCEPTIONS[outer.type], "message": f"{outer.type}: {message}"}}
+    return NativeEvent(type="error", data=data, frame=outer.frame, offset=outer.offset, exchange=outer.exchange)
+
+
+def _first_inner_type(body: bytes) -> str | None:
+    frames = eventstream.EventStreamDecoder().feed(body[: 64 * 1024])
+    if not frames:
+        return None
+    try:
+        inner = _inner(orjson.loads(frames[0].payload or b"{}").get("bytes"))
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return inner.get("type") if isinstance(inner, dict) else None
