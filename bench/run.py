@@ -1,21 +1,22 @@
-"""Events per second of the harness pipeline, a bare floor and the official SDK accumulators.
+"""Events per second of the harness pipeline, a bare floor and the official SDKs, for every family.
 
     python -m bench.run [--sizes 1000,10000,100000] [--full] [--repeat 3] [--json out.json]
 
-For every size and provider the same deterministic SSE body (bench/streams.py) goes through:
+For every size and family the same deterministic body goes through:
 
-``pipeline``       ``harness.pipeline.run_body(provider, body)``: SSE decode, schema validation,
-                   sequencing, translation, fold, checks; the whole harness.
-``floor``          the least any consumer must do: split the body on ``\\n\\n``, take the ``data:``
-                   line, ``orjson.loads`` it, append each delta to a list per item, join at the end.
-``openai-sdk``     (OpenAI streams) the floor's split + ``orjson.loads``, then what ``client.responses
-                   .stream()`` does per event: ``construct_type(ResponseStreamEvent, payload)`` and
-                   ``ResponseStreamState.handle_event``.
-``anthropic-sdk``  (Anthropic streams) the floor's split + ``orjson.loads``, then what ``client.messages
-                   .stream()`` does per event: ``construct_type(RawMessageStreamEvent, payload)`` and
-                   ``accumulate_event``; pings are skipped as the SDK skips them.
+``pipeline``  ``harness.pipeline.run_body(family, body)``: decode, schema validation, sequencing,
+              translation, fold, checks; the whole harness.
+``floor``     the least any consumer must do (``bench/floors.py``): split the body into events, parse
+              each payload, append each delta to a list, join at the end.
+``sdk``       the family's official SDK per event, where one is installed (``bench/sdks.py``: the
+              OpenAI Responses and Chat Completions accumulators, Anthropic's (also behind Bedrock
+              InvokeModel), google-genai's per-chunk models, botocore's event-stream parser).
 
-Each (provider, size, path) runs in its own subprocess. Peak memory is that process's ``ru_maxrss``
+The bodies: OpenAI Responses and Anthropic Messages are hand-written (``bench/streams.py``, what the
+published figures were measured on) unless ``--streams encoded``; every other registered family is
+written by its own encoder (``bench/encoded.py``), so a new family is measured as soon as it has one.
+
+Each (family, size, path) runs in its own subprocess. Peak memory is that process's ``ru_maxrss``
 after the first timed run minus its RSS just before it; the high-water mark is reset first through
 ``/proc/self/clear_refs`` (Linux), so reading the body does not mask the run's own peak (where that
 file cannot be written the plain ``ru_maxrss`` delta is used and each result says so). Timings are
@@ -38,22 +39,20 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from bench import streams
+from bench import encoded, floors, sdks, streams
+from bench.sdks import WrongResult, same
 
-PATHS = ("pipeline", "floor", "openai-sdk", "anthropic-sdk")
+PATHS = ("pipeline", "floor", "sdk")  # "sdk": the family's SDK path (sdks.FOR_FAMILY), if it has one
 EXTRA_PATHS = ("pipeline-nogc",)  # on request (--paths): the pipeline with gc.disable() around the call
-SDK_PATH = {"openai-responses": "openai-sdk", "anthropic-messages": "anthropic-sdk"}
-TARGETS = {  # the project's targets (DESIGN.md / the performance brief)
+TARGETS = {  # the project's targets (DESIGN.md / the performance brief); SDK targets in sdks.SDKS
     "pipeline/floor": 1 / 3,
-    "pipeline/openai-sdk@10^4": 20.0,
-    "pipeline/anthropic-sdk@10^4": 5.0,
     "flatness": 1.20,
 }
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
@@ -61,93 +60,14 @@ FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 WARMUP_EVENTS = 64
 
 
+def make_stream(provider: str, events: int, seed: int = 0, style: str = "hand") -> streams.Stream:
+    """The hand-written stream where there is one and ``style`` asks for it, else the encoder's."""
+    if style == "hand" and provider in streams.PROVIDERS:
+        return streams.make(provider, events, seed)
+    return encoded.make(provider, events, seed)
+
+
 # -- the paths ------------------------------------------------------------------------------------------
-
-
-def sse_data(chunks: list[bytes]) -> Iterator[bytes]:
-    """Incremental bare SSE split: frames end at a blank line; yield each frame's ``data:`` line."""
-    rest = b""
-    for chunk in chunks:
-        buffer = rest + chunk if rest else chunk
-        find = buffer.find
-        position = 0
-        while True:
-            end = find(b"\n\n", position)
-            if end < 0:
-                break
-            start = find(b"data: ", position, end)
-            if start >= 0:
-                stop = find(b"\n", start, end)
-                yield buffer[start + 6 : end if stop < 0 else stop]
-            position = end + 2
-        rest = buffer[position:]
-
-
-def floor_openai(body: bytes) -> dict[Any, str]:
-    loads = orjson.loads
-    buffers: dict[Any, list[str]] = {}
-    for data in sse_data([body]):
-        payload = loads(data)
-        kind = payload["type"]
-        if kind == "response.output_text.delta" or kind == "response.function_call_arguments.delta":
-            key = payload["item_id"]
-            buffer = buffers.get(key)
-            if buffer is None:
-                buffer = buffers[key] = []
-            buffer.append(payload["delta"])
-    return {key: "".join(parts) for key, parts in buffers.items()}
-
-
-def floor_anthropic(body: bytes) -> dict[Any, str]:
-    loads = orjson.loads
-    buffers: dict[Any, list[str]] = {}
-    for data in sse_data([body]):
-        payload = loads(data)
-        if payload["type"] == "content_block_delta":
-            key = payload["index"]
-            buffer = buffers.get(key)
-            if buffer is None:
-                buffer = buffers[key] = []
-            delta = payload["delta"]
-            buffer.append(delta["text"] if delta["type"] == "text_delta" else delta["partial_json"])
-    return {key: "".join(parts) for key, parts in buffers.items()}
-
-
-def openai_sdk() -> Callable[[bytes], Any]:
-    from openai._models import construct_type
-    from openai._types import omit
-    from openai.lib.streaming.responses._responses import ResponseStreamState
-    from openai.types.responses import ResponseStreamEvent
-
-    def run(body: bytes) -> Any:
-        loads = orjson.loads
-        state: ResponseStreamState[Any] = ResponseStreamState(input_tools=omit, text_format=omit)
-        handle = state.handle_event
-        for data in sse_data([body]):
-            handle(construct_type(type_=ResponseStreamEvent, value=loads(data)))
-        return state
-
-    return run
-
-
-def anthropic_sdk() -> Callable[[bytes], Any]:
-    from anthropic._models import construct_type
-    from anthropic.lib.streaming._messages import accumulate_event
-    from anthropic.types import RawMessageStreamEvent
-
-    def run(body: bytes) -> Any:
-        loads = orjson.loads
-        snapshot = None
-        json_bufs: dict[int, bytes] = {}
-        for data in sse_data([body]):
-            payload = loads(data)
-            if payload["type"] == "ping":
-                continue  # the SDK's Stream drops `event: ping` before decoding it
-            event = construct_type(type_=RawMessageStreamEvent, value=payload)
-            snapshot = accumulate_event(event=event, current_snapshot=snapshot, json_bufs=json_bufs)
-        return snapshot
-
-    return run
 
 
 def pipeline(provider: str) -> Callable[[bytes], Any]:
@@ -170,73 +90,67 @@ def pipeline_without_gc(provider: str) -> Callable[[bytes], Any]:
     return run
 
 
-def make_path(path: str, provider: str) -> Callable[[bytes], Any]:
+def make_path(path: str, stream: streams.Stream) -> Callable[[bytes], Any]:
     if path == "pipeline":
-        return pipeline(provider)
+        return pipeline(stream.provider)
     if path == "pipeline-nogc":
-        return pipeline_without_gc(provider)
+        return pipeline_without_gc(stream.provider)
+    if path == "floor" and not stream.rules:
+        return floors.floor_openai if stream.provider == "openai-responses" else floors.floor_anthropic
     if path == "floor":
-        return floor_openai if provider == "openai-responses" else floor_anthropic
-    if path == "openai-sdk":
-        return openai_sdk()
-    if path == "anthropic-sdk":
-        return anthropic_sdk()
-    raise KeyError(path)
+        return floors.learned(stream.framing, stream.rules)
+    return sdks.SDKS[path].build(stream)
+
+
+def sdk_path(provider: str, paths: list[str]) -> str | None:
+    """The SDK path to measure for a family: asked for by name, or as ``sdk``."""
+    name = sdks.FOR_FAMILY.get(provider)
+    return name if name is not None and (name in paths or "sdk" in paths) else None
 
 
 # -- checking that a path did the work ------------------------------------------------------------------
 
 
-class WrongResult(Exception):
-    pass
-
-
-def _same(what: str, got: Any, want: str) -> None:
-    if got != want:
-        shown = got if not isinstance(got, str) else f"{len(got)} chars, starts {got[:60]!r}"
-        raise WrongResult(f"{what}: got {shown}, want {len(want)} chars, starts {want[:60]!r}")
-
-
-def check(path: str, provider: str, result: Any, stream: streams.Stream,
-          allow_missing_schemas: bool = False) -> dict[str, Any]:
+def check(path: str, result: Any, stream: streams.Stream, allow_missing_schemas: bool = False) -> dict[str, Any]:
     """Raise WrongResult unless ``result`` holds the stream's text and arguments; return notes."""
-    notes: dict[str, Any] = {}
     if path.startswith("pipeline"):
-        above_info = [f for f in result.findings if f.severity.value in ("error", "warning")]
-        counts = Counter(f"{f.check}:{f.severity.value}" for f in result.findings)
-        notes["findings"] = [f"{key} ×{count}" if count > 1 else key for key, count in sorted(counts.items())]
-        unvalidated = sorted({f.location.native_type or "?" for f in result.findings if f.check == "SCHEMA-002"})
-        if unvalidated and not allow_missing_schemas:
-            raise WrongResult(f"no schema for {', '.join(unvalidated[:5])}: the pipeline skipped validation, so its "
-                              "numbers would be optimistic (pass --allow-missing-schemas to measure anyway)")
-        if above_info:
-            raise WrongResult("pipeline findings above info (the numbers would be meaningless): "
-                              + "; ".join(f"{f.check} {f.severity.value}: {f.message}" for f in above_info[:10]))
-        turn = result.turn
-        if turn is None or len(turn.items) != 2:
-            raise WrongResult(f"pipeline turn has {None if turn is None else len(turn.items)} items, want 2")
-        message, call = turn.items
-        _same("pipeline text", "".join(message.text[part] for part in sorted(message.text)), stream.text)
-        _same("pipeline arguments", call.arguments_text or "", stream.arguments)
-        notes["status"] = turn.status
-    elif path == "floor":
-        text_key, call_key = ("msg_bench0001", "fc_bench0001") if provider == "openai-responses" else (0, 1)
-        _same("floor text", result.get(text_key), stream.text)
-        _same("floor arguments", result.get(call_key, ""), stream.arguments)
-    elif path == "openai-sdk":
-        final = result._completed_response
-        if final is None:
-            raise WrongResult("openai-sdk: no completed response")
-        snapshot = result._ResponseStreamState__current_snapshot
-        _same("openai-sdk accumulated text", snapshot.output[0].content[0].text, stream.text)
-        _same("openai-sdk accumulated arguments", snapshot.output[1].arguments, stream.arguments)
-        _same("openai-sdk final text", final.output[0].content[0].text, stream.text)
-    elif path == "anthropic-sdk":
-        _same("anthropic-sdk text", result.content[0].text, stream.text)
-        expected_input = orjson.loads(stream.arguments) if stream.arguments else {}
-        if result.content[1].input != expected_input:
-            raise WrongResult("anthropic-sdk: tool input differs from the streamed arguments")
-        notes["stop_reason"] = result.stop_reason
+        return _check_pipeline(result, stream, allow_missing_schemas)
+    if path == "floor" and not stream.rules:
+        text_key, call_key = ("msg_bench0001", "fc_bench0001") if stream.provider == "openai-responses" else (0, 1)
+        same("floor text", result.get(text_key), stream.text)
+        same("floor arguments", result.get(call_key, ""), stream.arguments)
+        return {}
+    if path == "floor":
+        if not encoded.reads_back(result, stream.text, stream.arguments if stream.argument_deltas else ""):
+            raise WrongResult(f"floor: the folded channels differ from what the stream encodes ({sorted(result)})")
+        return {}
+    return sdks.SDKS[path].check(result, stream)
+
+
+def _check_pipeline(result: Any, stream: streams.Stream, allow_missing_schemas: bool) -> dict[str, Any]:
+    notes: dict[str, Any] = {}
+    above_info = [f for f in result.findings if f.severity.value in ("error", "warning")]
+    counts = Counter(f"{f.check}:{f.severity.value}" for f in result.findings)
+    notes["findings"] = [f"{key} ×{count}" if count > 1 else key for key, count in sorted(counts.items())]
+    unvalidated = sorted({f.location.native_type or "?" for f in result.findings if f.check == "SCHEMA-002"})
+    if unvalidated and not allow_missing_schemas:
+        raise WrongResult(f"no schema for {', '.join(unvalidated[:5])}: the pipeline skipped validation, so its "
+                          "numbers would be optimistic (pass --allow-missing-schemas to measure anyway)")
+    if above_info:
+        raise WrongResult("pipeline findings above info (the numbers would be meaningless): "
+                          + "; ".join(f"{f.check} {f.severity.value}: {f.message}" for f in above_info[:10]))
+    turn = result.turn
+    if turn is None:
+        raise WrongResult("pipeline: no turn")
+    same("pipeline text", turn.text, stream.text)
+    calls = turn.client_calls
+    if len(calls) != (1 if stream.arguments else 0):
+        raise WrongResult(f"pipeline turn has {len(calls)} client calls")
+    if calls and stream.argument_deltas:
+        same("pipeline arguments", calls[0].arguments_text or "", stream.arguments)
+    elif calls and calls[0].arguments != orjson.loads(stream.arguments):
+        raise WrongResult("pipeline arguments differ from the encoded call's")
+    notes["status"] = turn.status
     return notes
 
 
@@ -271,13 +185,13 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
     provider, path, repeat = spec["provider"], spec["path"], spec["repeat"]
     body = Path(spec["body"]).read_bytes()  # written by the parent: generating here would raise the baseline
     expected = orjson.loads(Path(spec["expected"]).read_bytes())
-    stream = streams.Stream(provider, expected["events"], body, expected["text"], expected["arguments"],
-                            expected["text_deltas"], expected["argument_deltas"])
+    expected["rules"] = tuple(expected["rules"])
+    stream = streams.Stream(body=body, **expected)
     del expected
-    run = make_path(path, provider)
-    warm = streams.make(provider, WARMUP_EVENTS)
+    run = make_path(path, stream)
+    warm = make_stream(provider, WARMUP_EVENTS, style=spec["style"])
     allow = spec.get("allow_missing_schemas", False)
-    check(path, provider, run(warm.body), warm, allow)  # imports, schema compilation, first-use caches
+    check(path, run(warm.body), warm, allow)  # imports, schema compilation, first-use caches
     del warm
     gc.collect()
     current = _rss_kib()
@@ -297,7 +211,7 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
         times.append(elapsed)
         if attempt == 0:
             rss_after = _maxrss_kib()
-            notes = check(path, provider, result, stream, allow)
+            notes = check(path, result, stream, allow)
         del result
     return {
         "provider": provider, "events": stream.events, "path": path, "bytes": len(body),
@@ -351,7 +265,8 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     versions = {}
-    for package in ("openai", "anthropic", "orjson", "jsonschema-rs", "pydantic", "pydantic-core"):
+    for package in ("openai", "anthropic", "google-genai", "botocore", "orjson", "jsonschema-rs", "pydantic",
+                    "pydantic-core"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -360,35 +275,35 @@ def machine() -> dict[str, Any]:
             "platform": platform.platform(), "cpu": cpu, "cpus": os.cpu_count(), "packages": versions}
 
 
-def ratios(results: list[dict[str, Any]], sizes: list[int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    best = {(r["provider"], r["events"], r["path"]): r["best"] for r in results if "best" in r}
+def ratios(results: list[dict[str, Any]], sizes: list[int],
+           providers: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Throughput ratios per (family, size), and flatness per (family, path) from 10^4 to the largest size."""
+    best = {(r["provider"], r["size"], r["path"]): r["best"] / r["events"] for r in results if "best" in r}
     rows = []
-    for provider in streams.PROVIDERS:
-        sdk = SDK_PATH[provider]
+    for provider in providers:
+        sdk = sdks.FOR_FAMILY.get(provider)
         for size in sizes:
             pipe = best.get((provider, size, "pipeline"))
             if pipe is None:
                 continue
             floor = best.get((provider, size, "floor"))
-            sdk_time = best.get((provider, size, sdk))
-            rows.append({
-                "provider": provider, "events": size,
-                # throughput ratios: pipeline events/s over the other path's events/s
+            sdk_cost = best.get((provider, size, sdk)) if sdk else None
+            rows.append({  # events/s of the pipeline over the other path's (per-event costs, inverted)
+                "provider": provider, "events": size, "sdk": sdk,
                 "pipeline/floor": floor / pipe if floor else None,
-                f"pipeline/{sdk}": sdk_time / pipe if sdk_time else None,
+                "pipeline/sdk": sdk_cost / pipe if sdk_cost else None,
             })
     flat = []
-    for provider in streams.PROVIDERS:
-        for path in ("pipeline", "pipeline-nogc", "floor", SDK_PATH[provider]):
+    for provider in providers:
+        for path in ("pipeline", "pipeline-nogc", "floor", sdks.FOR_FAMILY.get(provider)):
             measured = sorted(size for (p, size, q) in best if p == provider and q == path and size >= 10_000)
             if 10_000 not in measured or len(measured) < 2:
                 continue
             top = measured[-1]
-            base = best[(provider, 10_000, path)] / 10_000
+            base = best[(provider, 10_000, path)]
             flat.append({"provider": provider, "path": path, "from": 10_000, "to": top,
-                         "us_per_event_from": base * 1e6,
-                         "us_per_event_to": best[(provider, top, path)] / top * 1e6,
-                         "ratio": best[(provider, top, path)] / top / base})
+                         "us_per_event_from": base * 1e6, "us_per_event_to": best[(provider, top, path)] * 1e6,
+                         "ratio": best[(provider, top, path)] / base})
     return rows, flat
 
 
@@ -397,7 +312,7 @@ def render(results: list[dict[str, Any]], ratio_rows: list[dict[str, Any]], flat
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=None if sys.stdout.isatty() else 150)
+    console = Console(width=None if sys.stdout.isatty() else 160)
     table = Table(title="events per second (best of runs; peak MiB = ru_maxrss of the first run above the RSS before it, "
                         "one subprocess per row)")
     for column, justify in (("provider", "left"), ("N", "right"), ("path", "left"), ("runs", "right"),
@@ -406,41 +321,39 @@ def render(results: list[dict[str, Any]], ratio_rows: list[dict[str, Any]], flat
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     last = None
     for r in results:
-        key = (r["provider"], r["events"])
+        key = (r["provider"], r["size"])
         if last is not None and key != last:
             table.add_section()
         last = key
+        size = f"{r.get('events', r['size']):,}"
         if "best" not in r:
-            table.add_row(r["provider"], f"{r['events']:,}", r["path"], "", "", "", "", "",
+            table.add_row(r["provider"], size, r["path"], "", "", "", "", "",
                           f"[red]{r.get('error', r.get('skipped', ''))}[/red]" if "error" in r
                           else f"[dim]{r.get('skipped', '')}[/dim]")
             continue
-        notes = r.get("notes", {})
-        note = ", ".join(notes.get("findings", [])) or ""
-        if note:
-            note = f"findings: {note}"
-        table.add_row(r["provider"], f"{r['events']:,}", r["path"], str(len(r["times"])), f"{r['best']:.4f}",
+        note = ", ".join(r.get("notes", {}).get("findings", [])) or ""
+        table.add_row(r["provider"], size, r["path"], str(len(r["times"])), f"{r['best']:.4f}",
                       f"{r['events'] / r['best']:,.0f}", f"{r['best'] / r['events'] * 1e6:.2f}",
-                      f"{r['peak_rss_delta_mib']:.1f}", note)
+                      f"{r['peak_rss_delta_mib']:.1f}", f"findings: {note}" if note else "")
     console.print(table)
 
-    def verdict(value: float | None, target: float) -> str:
+    def verdict(value: float | None, target: float | None) -> str:
         if value is None:
             return "[dim]n/a[/dim]"
+        if target is None:
+            return f"{value:.2f}"
         colour = "green" if value >= target else "red"
         return f"[{colour}]{value:.2f}[/{colour}]"
 
     ratio_table = Table(title="throughput ratios (pipeline events/s ÷ other path's events/s)")
-    for column in ("provider", "N", "pipeline/floor (target ≥ 0.33)", "pipeline/SDK (target ≥ 20 openai, ≥ 5 anthropic @10^4)"):
-        ratio_table.add_column(column, justify="right" if column != "provider" else "left")
+    for column in ("provider", "N", "pipeline/floor (target ≥ 0.33)", "SDK path",
+                   "pipeline/SDK (target @10^4: 20 OpenAI, 5 Anthropic accumulators)"):
+        ratio_table.add_column(column, justify="left" if column in ("provider", "SDK path") else "right")
     for row in ratio_rows:
-        sdk = SDK_PATH[row["provider"]]
-        target = TARGETS[f"pipeline/{sdk}@10^4"]
-        sdk_value = row[f"pipeline/{sdk}"]
-        sdk_cell = verdict(sdk_value, target) if row["events"] == 10_000 else (
-            "[dim]n/a[/dim]" if sdk_value is None else f"{sdk_value:.2f}")
+        sdk = row["sdk"]
+        target = sdks.SDKS[sdk].target if sdk and row["events"] == 10_000 else None
         ratio_table.add_row(row["provider"], f"{row['events']:,}", verdict(row["pipeline/floor"], TARGETS["pipeline/floor"]),
-                            sdk_cell)
+                            sdk or "[dim]none installed[/dim]", verdict(row["pipeline/sdk"], target))
     console.print(ratio_table)
 
     if flat:
@@ -464,10 +377,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="also 10^6 (sizes 1000,10000,100000,1000000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement, best kept (default 3)")
     parser.add_argument("--repeat-large", type=int, default=1, help="runs at 10^6 events and above (default 1)")
-    parser.add_argument("--providers", default=",".join(streams.PROVIDERS))
-    parser.add_argument("--paths", default=",".join(PATHS), help="any of " + ",".join(PATHS + EXTRA_PATHS))
+    parser.add_argument("--providers", help="comma-separated families (default: every registered family)")
+    parser.add_argument("--streams", choices=("hand", "encoded"), default="hand",
+                        help="hand: the hand-written OpenAI Responses and Anthropic streams (default); encoded: "
+                             "every family's stream written by its encoder")
+    parser.add_argument("--paths", default=",".join(PATHS),
+                        help="any of " + ",".join(PATHS + EXTRA_PATHS) + " or an SDK path by name: "
+                             + ",".join(sdks.SDKS))
     parser.add_argument("--sdk-max", type=int, default=100_000,
-                        help="largest size the SDK paths run at: both accumulate by re-concatenating (and the "
+                        help="largest size the accumulating SDK paths run at: they re-concatenate (and the "
                              "Anthropic one re-parses the whole tool input per delta), quadratic (default 100000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--allow-missing-schemas", action="store_true",
@@ -483,37 +401,49 @@ def main(argv: list[str] | None = None) -> int:
         sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()})
     else:
         sizes = list(FULL_SIZES if args.full else DEFAULT_SIZES)
-    providers = [p for p in args.providers.split(",") if p]
+    providers = [p for p in args.providers.split(",") if p] if args.providers else encoded.providers()
     paths = [p for p in args.paths.split(",") if p]
+    unknown = set(paths) - set(PATHS) - set(EXTRA_PATHS) - set(sdks.SDKS)
+    if unknown:
+        parser.error(f"unknown path(s): {', '.join(sorted(unknown))}")
     info = machine()
     info["command"] = "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    info["streams"] = args.streams
     results: list[dict[str, Any]] = []
     failed = False
+    broken: dict[str, str] = {}  # families left out after a failure that makes their numbers meaningless
     from rich.console import Console
 
     console = Console(stderr=True)
     scratch = tempfile.TemporaryDirectory(prefix="bench-")
-    for index, size in enumerate(sizes):
+    for size in sizes:
         repeat = args.repeat_large if size >= 1_000_000 else args.repeat
         for provider in providers:
-            stream = streams.make(provider, size, args.seed)
-            body_file = Path(scratch.name, f"{provider}-{size}.sse")
+            if provider in broken:
+                results.append({"provider": provider, "size": size, "path": "*", "skipped": broken[provider]})
+                continue
+            try:
+                stream = make_stream(provider, size, args.seed, args.streams)
+            except (encoded.Unbenchmarkable, KeyError, ValueError) as error:
+                broken[provider] = f"no stream: {error}"
+                results.append({"provider": provider, "size": size, "path": "*", "error": broken[provider]})
+                failed = True
+                continue
+            body_file = Path(scratch.name, f"{provider}-{size}.body")
             expected_file = Path(scratch.name, f"{provider}-{size}.json")
             body_file.write_bytes(stream.body)
-            expected_file.write_bytes(orjson.dumps(
-                {"events": stream.events, "text": stream.text, "arguments": stream.arguments,
-                 "text_deltas": stream.text_deltas, "argument_deltas": stream.argument_deltas}))
-            size_bytes = len(stream.body)
+            expected_file.write_bytes(orjson.dumps(stream.expected()))
+            size_bytes, events = len(stream.body), stream.events
             del stream
-            for path in paths:
-                if path.endswith("-sdk") and path != SDK_PATH[provider]:
-                    continue
-                row: dict[str, Any] = {"provider": provider, "events": size, "path": path, "bytes": size_bytes}
-                if path.endswith("-sdk") and size > args.sdk_max:
+            sdk = sdk_path(provider, paths)
+            for path in [p for p in paths if p in ("pipeline", "floor", "pipeline-nogc")] + ([sdk] if sdk else []):
+                row: dict[str, Any] = {"provider": provider, "size": size, "events": events, "path": path,
+                                       "bytes": size_bytes}
+                if path in sdks.QUADRATIC and size > args.sdk_max:
                     row["skipped"] = f"skipped above --sdk-max {args.sdk_max:,} (quadratic accumulation)"
                     results.append(row)
                     continue
-                spec = {"provider": provider, "events": size, "path": path, "repeat": repeat,
+                spec = {"provider": provider, "events": size, "path": path, "repeat": repeat, "style": args.streams,
                         "body": str(body_file), "expected": str(expected_file),
                         "allow_missing_schemas": args.allow_missing_schemas}
                 started = time.perf_counter()
@@ -522,25 +452,28 @@ def main(argv: list[str] | None = None) -> int:
                 row.update(outcome)
                 results.append(row)
                 if "best" in outcome:
-                    console.print(f"[dim]{provider:>18} N={size:>9,} {path:<13} best {outcome['best']:.4f} s "
-                                  f"({size / outcome['best']:,.0f} ev/s, peak +{outcome['peak_rss_delta_mib']:.1f} MiB) "
+                    console.print(f"[dim]{provider:>22} N={events:>9,} {path:<21} best {outcome['best']:.4f} s "
+                                  f"({events / outcome['best']:,.0f} ev/s, peak +{outcome['peak_rss_delta_mib']:.1f} MiB) "
                                   f"[{time.perf_counter() - started:.1f} s wall][/dim]")
-                else:
-                    failed = True
-                    console.print(f"[red]{provider} N={size:,} {path}: {outcome.get('error')}[/red]")
-                    if index == 0 and path == "pipeline" and outcome.get("wrong_result"):
-                        console.print("[red]the pipeline reports findings above info on the smallest stream: "
-                                      "the numbers would be meaningless; stopping.[/red]")
-                        return 2
+                    continue
+                failed = True
+                console.print(f"[red]{provider} N={size:,} {path}: {outcome.get('error')}[/red]")
+                if path == "pipeline" and outcome.get("wrong_result"):
+                    broken[provider] = "left out: the pipeline's result was wrong at a smaller size"
+                    console.print(f"[red]{provider}: the pipeline's result is wrong, its numbers would be "
+                                  "meaningless; left out from here on.[/red]")
+                    break
             body_file.unlink()
             expected_file.unlink()
     scratch.cleanup()
-    ratio_rows, flat = ratios(results, sizes)
+    ratio_rows, flat = ratios(results, sizes, providers)
     render(results, ratio_rows, flat, info)
     if args.json_out:
         Path(args.json_out).write_bytes(orjson.dumps(
-            {"machine": info, "targets": TARGETS, "memory": "per result: see its `memory` field",
-             "results": results, "ratios": ratio_rows, "flatness": flat},
+            {"machine": info, "targets": {**TARGETS, **{f"pipeline/{name}@10^4": sdk.target
+                                                       for name, sdk in sdks.SDKS.items() if sdk.target}},
+             "memory": "per result: see its `memory` field", "results": results, "ratios": ratio_rows,
+             "flatness": flat},
             option=orjson.OPT_INDENT_2))
     return 1 if failed else 0
 

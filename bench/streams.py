@@ -1,6 +1,8 @@
-"""Deterministic synthetic provider streams for the benchmark, written as real SSE bytes.
+"""Deterministic synthetic provider streams for the benchmark, hand-written as real SSE bytes.
 
-Each generator returns a ``Stream``: the wire body (``event: X\\ndata: {...}\\n\\n`` per event), the
+These two (OpenAI Responses, Anthropic Messages) are the streams the published figures were measured
+on; every other family's stream is written by its own encoder (``bench/encoded.py``), and so can
+these two be (``--streams encoded``). Each generator returns a ``Stream``: the wire body (``event: X\\ndata: {...}\\n\\n`` per event), the
 exact number of events in it, and what a correct consumer must assemble from it (the text of the
 message and the arguments of the tool call), so every benchmarked path can be checked for having
 done the work.
@@ -12,12 +14,14 @@ empty as Anthropic sends it, pings between events, cumulative usage; every ``.do
 carries exactly what its deltas concatenate to, so the harness has nothing to report.
 
 This module imports nothing from the harness: the streams exist whatever state the pipeline is in.
+The content (``text_pieces``, ``arguments_object``, ``cut``) is shared with the encoded streams.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import orjson
 
@@ -36,15 +40,24 @@ _WORDS = (
 _OBFUSCATION_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
+Rule = tuple[Any, list[Any], str]  # (event type or None, path into the payload, "text" | "arguments")
+
+
 @dataclass(frozen=True, slots=True)
 class Stream:
     provider: str
-    events: int  # exactly the number of SSE events in ``body``
+    events: int  # exactly the number of events (SSE events, event-stream messages) in ``body``
     body: bytes
     text: str  # the message text the deltas assemble to
-    arguments: str  # the tool call's arguments text the deltas assemble to
+    arguments: str  # the tool call's arguments text the deltas assemble to ("" when there is no call)
     text_deltas: int
-    argument_deltas: int
+    argument_deltas: int  # 0 when the family sends a call's arguments whole (as a JSON value)
+    framing: str = "sse"  # "sse" or "eventstream"
+    rules: tuple[Rule, ...] = ()  # where the pieces travel (encoded streams; the generic floor reads them)
+
+    def expected(self) -> dict[str, Any]:
+        """Everything but the body, as JSON for the measuring subprocess."""
+        return {field.name: getattr(self, field.name) for field in fields(self) if field.name != "body"}
 
 
 def make(provider: str, events: int, seed: int = 0) -> Stream:
@@ -58,7 +71,7 @@ def make(provider: str, events: int, seed: int = 0) -> Stream:
 # -- content --------------------------------------------------------------------------------------------
 
 
-def _text_pieces(count: int, rng: random.Random) -> list[str]:
+def text_pieces(count: int, rng: random.Random) -> list[str]:
     """``count`` token-like text deltas: a word with its leading space, now and then a lone mark."""
     words = _WORDS
     pieces = []
@@ -74,9 +87,8 @@ def _text_pieces(count: int, rng: random.Random) -> list[str]:
     return pieces
 
 
-def _argument_pieces(count: int, rng: random.Random) -> tuple[str, list[str]]:
-    """A JSON object (the tool call's arguments) cut into exactly ``count`` non-empty fragments of
-    about 3-9 characters, at arbitrary places (inside strings, between escapes) as real streams cut."""
+def arguments_object(count: int, rng: random.Random) -> dict[str, Any]:
+    """The tool call's arguments: a JSON object long enough to cut into ``count`` pieces of about 6."""
     target = 6 * count + 64
     words: list[str] = []
     size = 0
@@ -85,18 +97,28 @@ def _argument_pieces(count: int, rng: random.Random) -> tuple[str, list[str]]:
         words.append(word)
         size += len(word) + 1
     body = " ".join(words)
-    arguments = orjson.dumps(
-        {"query": body[: len(body) // 2], "limit": 25, "filters": {"lang": "en", "safe": True},
-         "notes": body[len(body) // 2 :]}
-    ).decode()
-    length = len(arguments)
+    return {"query": body[: len(body) // 2], "limit": 25, "filters": {"lang": "en", "safe": True},
+            "notes": body[len(body) // 2 :]}
+
+
+def cut(text: str, count: int, rng: random.Random) -> list[str]:
+    """``text`` cut into exactly ``count`` non-empty fragments at arbitrary places (inside strings,
+    between an escape and its character) as real streams cut: evenly spread cut points, jittered by
+    up to +-2 characters, kept strictly increasing."""
+    length = len(text)
+    count = max(1, min(count, length))
     cuts = [0]
     for index in range(1, count):
-        # evenly spread cut points, jittered by up to +-2 characters, kept strictly increasing
         point = index * length // count + rng.randint(-2, 2)
         cuts.append(min(max(point, cuts[-1] + 1), length - (count - index)))
     cuts.append(length)
-    return arguments, [arguments[begin:end] for begin, end in zip(cuts, cuts[1:])]
+    return [text[begin:end] for begin, end in zip(cuts, cuts[1:])]
+
+
+def _argument_pieces(count: int, rng: random.Random) -> tuple[str, list[str]]:
+    """The arguments as JSON text cut into exactly ``count`` fragments of about 3-9 characters."""
+    arguments = orjson.dumps(arguments_object(count, rng)).decode()
+    return arguments, cut(arguments, count, rng)
 
 
 def _split(events: int, fixed: int) -> tuple[int, int]:
@@ -119,7 +141,7 @@ _OPENAI_FIXED = 11  # created, in_progress, 5 around the message's deltas, 3 aro
 def openai_responses(events: int, seed: int = 0) -> Stream:
     rng = random.Random(f"openai-responses/{events}/{seed}")
     text_count, argument_count = _split(events, _OPENAI_FIXED)
-    pieces = _text_pieces(text_count, rng)
+    pieces = text_pieces(text_count, rng)
     text = "".join(pieces)
     arguments, fragments = _argument_pieces(argument_count, rng)
     out: list[bytes] = []
@@ -184,7 +206,7 @@ _ANTHROPIC_FIXED = 10  # message_start, 2 + 2 block bounds, 3 pings, message_del
 def anthropic_messages(events: int, seed: int = 0) -> Stream:
     rng = random.Random(f"anthropic-messages/{events}/{seed}")
     text_count, argument_count = _split(events, _ANTHROPIC_FIXED)
-    pieces = _text_pieces(text_count, rng)
+    pieces = text_pieces(text_count, rng)
     text = "".join(pieces)
     arguments, fragments = _argument_pieces(argument_count - 1, rng) if argument_count > 1 else ("", [])
     fragments = ["", *fragments]  # the first input_json_delta is empty, as the API sends it

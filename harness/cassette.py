@@ -48,6 +48,7 @@ class CassetteMeta:
     written_by: str | None = None
     sources: list[str] = field(default_factory=list)
     expect: list[str] = field(default_factory=list)
+    equivalent: list[int] = field(default_factory=list)  # exchanges that tell the same turn (say, once per mode)
 
 
 @dataclass(slots=True)
@@ -177,6 +178,8 @@ def _meta(raw: Any, provider: str | None) -> CassetteMeta:
         written_by=_str(raw.get("written_by")),
         sources=_strings(raw.get("sources")),
         expect=_strings(raw.get("expect")),
+        equivalent=[item for item in raw.get("equivalent") or [] if isinstance(item, int)]
+        if isinstance(raw.get("equivalent"), list) else [],
     )
 
 
@@ -356,6 +359,7 @@ def save(path: Path, exchanges: list[Exchange], meta: CassetteMeta) -> None:
     harness_key = {key: value for key, value in {
         "written_by": meta.written_by, "provider": meta.provider, "scenario": meta.scenario,
         "description": meta.description, "sources": meta.sources, "expect": meta.expect,
+        "equivalent": meta.equivalent,
     }.items() if value not in (None, [])}
     document = {"harness": harness_key, "interactions": interactions, "version": 1}
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -149,6 +149,7 @@ register(
     CheckSpec("LIFECYCLE-406", I, "A function-call failure reason (MALFORMED_FUNCTION_CALL...) ended the turn without a usable call.", f"{SPEC_G} A.4.12", GEM),
     CheckSpec("LIFECYCLE-407", W, "finishReason and blockReason are documented values (open enums: unknown ones are accepted).", f"{SPEC_G} A.3", GEM),
     CheckSpec("LIFECYCLE-408", I, "A functionCall without an id got a local id; its answer is matched by name and order.", f"{SPEC_G} A.4.11", GEM),
+    CheckSpec("LIFECYCLE-409", W, "Of parallel functionCall parts only the first carries the thoughtSignature: a signed call never follows an unsigned one.", f"{SPEC_G} A.4.10", GEM),
     CheckSpec("ASSEMBLY-401", I, "A streamed call (partialArgs) was closed only by the end of the stream and flushed.", f"{SPEC_G} A.5 (vercel/ai#14358)", GEM),
     CheckSpec("ASSEMBLY-402", E, "A functionCall that opens or completes a call names its function.", f"{SPEC_G} A.5 rule 1", GEM),
     CheckSpec("RESUME-401", E, "The model turn is echoed with every functionCall and every thoughtSignature on the part it arrived on.", f"{SPEC_G} A.6.2, A.6 R3", GEM),
@@ -230,4 +231,131 @@ register(
     CheckSpec("RESUME-602", E, "The next request echoes the turn as an assistant message carrying its tool_calls.", f"{SPEC_C} B.5 CR-1", COH),
     CheckSpec("RESUME-603", W, "The echoed assistant tool-call message carries tool_plan and tool_calls but no content.", f"{SPEC_C} B.5 CR-3, B.6", COH),
     CheckSpec("RESUME-605", E, "A tool message's content is a string or a list of document and text parts.", f"{SPEC_C} B.5", COH),
+)
+
+# --- bedrock-invoke-model (78N): Anthropic events inside InvokeModelWithResponseStream chunks ------------
+_INVOKE = ("bedrock-invoke-model",)
+_INVOKE_SPEC = "botocore/data/bedrock-runtime/2023-09-30/service-2.json (PayloadPart)"
+register(
+    CheckSpec("WIRE-780", E, "Every chunk carries `bytes`: base64 of one JSON event object.", _INVOKE_SPEC, _INVOKE),
+)
+register(
+    CheckSpec("SCHEMA-781", W, "Every message is a ResponseStream member: `chunk` or one of its six exceptions "
+              "(botocore silently drops anything else).", _INVOKE_SPEC, _INVOKE),
+)
+
+# === AWS Bedrock Runtime ConverseStream (70N-73N) =====================================================
+BCV = ("bedrock-converse",)
+SPEC_D = "specs/gemini-mistral-bedrock.md"
+BOTO_RT = "botocore/data/bedrock-runtime/2023-09-30/service-2.json"
+register(
+    CheckSpec("LIFECYCLE-701", E, "The stream opens with exactly one messageStart, role assistant.", f"{SPEC_D} D.2, D.3.1", BCV),
+    CheckSpec("LIFECYCLE-702", E, "A union (contentBlockStart.start, contentBlockDelta.delta, reasoningContent) sets exactly one member (boto3 raises ResponseParserError otherwise).", f"{SPEC_D} D.6, E.8 (mulgadc/spinifex#844)", BCV),
+    CheckSpec("LIFECYCLE-703", E, "Per contentBlockIndex: at most one contentBlockStart, before any delta; exactly one contentBlockStop; nothing after it; every block stopped before messageStop.", f"{SPEC_D} D.3.2, D.6 (maximhq/bifrost#4262)", BCV),
+    CheckSpec("LIFECYCLE-704", W, "Block indices start at 0 and grow by 1; a block stops before the next one begins.", f"{SPEC_D} D.3.2, D.3.3", BCV),
+    CheckSpec("LIFECYCLE-705", W, "Every delta of a block is of the block's kind (text, toolUse input, reasoningContent text/signature or redactedContent, toolResult, image); others are dropped.", f"{SPEC_D} D.2, D.3.2 (soft)", BCV),
+    CheckSpec("LIFECYCLE-706", E, "messageStop comes once, after the last contentBlockStop; metadata follows it as the last event.", f"{SPEC_D} D.3.4", BCV),
+    CheckSpec("LIFECYCLE-707", E, "stopReason tool_use comes with at least one client toolUse block.", f"{SPEC_D} D.3.5", BCV),
+    CheckSpec("LIFECYCLE-708", W, "stopReason is one of the documented values.", f"{BOTO_RT} (StopReason)", BCV),
+    CheckSpec("LIFECYCLE-709", E, "An in-stream exception is terminal: nothing follows it.", f"{SPEC_D} D.3.10", BCV),
+    CheckSpec("LIFECYCLE-710", I, "Union members this harness does not know are tolerated and skipped (botocore drops them silently).", f"{SPEC_D} E.5.2, E.8", BCV),
+    CheckSpec("LIFECYCLE-711", W, "A reasoning block sends its text first, then one signature.", f"{SPEC_D} D.3.7", BCV),
+    CheckSpec("LIFECYCLE-712", E, "toolUseIds are unique in a message; a streamed toolResult block names an earlier server toolUse.", f"{SPEC_D} D.2, D.5", BCV),
+    CheckSpec("ASSEMBLY-701", E, "toolUse, toolResult and image deltas target a block their contentBlockStart opened (fragments for any other index are lost).", f"{SPEC_D} D.2, D.4", BCV),
+    CheckSpec("RESUME-701", E, "The messages alternate user and assistant roles, starting with user.", f"{SPEC_D} D.5", BCV),
+    CheckSpec("RESUME-702", E, "A toolResult carries a content list, a status of success or error if any, and non-empty content when the status is error.", f"{SPEC_D} D.5; {BOTO_RT} (ToolResultBlock)", BCV),
+    CheckSpec("RESUME-703", E, "toolConfig is sent whenever the messages hold toolUse or toolResult blocks.", f"{SPEC_D} D.5 (langgenius/dify#17545)", BCV),
+    CheckSpec("RESUME-704", W, "The answering user message holds toolResult blocks only (Anthropic models want them first, some models reject other blocks beside them).", f"{SPEC_D} D.5 (langchain-ai/langchain-aws#451, #141)", BCV),
+    CheckSpec("RESUME-705", E, "Earlier history is consistent: every toolUse of an assistant message is answered exactly once by the next user message, which answers nothing else.", f"{SPEC_D} D.5 (genkit-ai/aws-bedrock-js-plugin#664, pydantic/pydantic-ai#2327)", BCV),
+)
+
+# --- openai-chat (3NN, continued): Mistral's chat completions, the deprecated function_call --------------
+_CHAT_M = ("openai-chat",)
+_SPEC_CM = "specs/gemini-mistral-bedrock.md"
+register(
+    CheckSpec("LIFECYCLE-313", I, "A deprecated delta.function_call (legacy functions API) is read as one tool call without an id; its role function answer is not checked.", "specs/openai-anthropic.md B.2", _CHAT_M),
+    CheckSpec("LIFECYCLE-314", W, "delta.content is a string or null; a list of content chunks (Mistral's form: text, and Magistral thinking read as reasoning) is read, and is info from a Mistral server.", f"{_SPEC_CM} B.7; mistralai/client-python models/deltamessage.py", _CHAT_M),
+    CheckSpec("ASSEMBLY-308", E, "Each content chunk is readable: a text chunk has a string text, a thinking chunk a list of text parts (chunks of other types carry no text: skipped, warning).", f"{_SPEC_CM} B.2, B.7; mistralai/client-python models/thinkchunk.py", _CHAT_M),
+    CheckSpec("ASSEMBLY-309", W, "A Mistral server's tool call ids are 9 characters a-z, A-Z, 0-9 (its API refuses any other id sent back).", f"{_SPEC_CM} B.6, B.7", _CHAT_M),
+    CheckSpec("RESUME-305", E, "A request to Mistral (or continuing a Mistral turn) carries only tool call ids of 9 characters a-z, A-Z, 0-9 (400 otherwise).", f"{_SPEC_CM} B.6 (langchain-ai/langchain#24668, jackmpcollins/magentic#276), B.7", _CHAT_M),
+)
+
+# === Agent session protocol (8NN) ======================================================================
+_SES = ("agent-session",)
+_SPEC_S = "specs/agent-session.md"
+register(
+    CheckSpec("LIFECYCLE-801", E, "A PUT /session stream starts with session_start (non-empty sessionId), then turn_start.", f"{_SPEC_S} Ordering 1", _SES),
+    CheckSpec("LIFECYCLE-802", E, "A POST /session/{id} stream starts with turn_start and has no session_start.", f"{_SPEC_S} Ordering 2", _SES),
+    CheckSpec("LIFECYCLE-803", E, "Exactly one turn_stop, and it is the last event.", f"{_SPEC_S} Ordering 3", _SES),
+    CheckSpec("LIFECYCLE-804", E, "text_delta, thinking_delta, text, thinking, tool_call and tool_result lie between turn_start and turn_stop.", f"{_SPEC_S} Ordering 4", _SES),
+    CheckSpec("LIFECYCLE-805", E, "text_delta/thinking_delta appear only in delta mode, text/thinking only in message mode.", f"{_SPEC_S} Ordering 5", _SES),
+    CheckSpec("LIFECYCLE-806", E, "A tool_result (a none-mode tool message) answers only a server-side tool (not one of the request's application tools) that is trusted.", f"{_SPEC_S} Ordering 7", _SES),
+    CheckSpec("LIFECYCLE-807", E, "stream is delta, message or none (the default); delta and message answer text/event-stream, none one JSON body.", f"{_SPEC_S} Transport", _SES),
+    CheckSpec("LIFECYCLE-808", E, "A none-mode body is {stopReason, messages[]} of assistant and tool messages, with a sessionId when it answers PUT /session.", f"{_SPEC_S} The JSON mode", _SES),
+    CheckSpec("LIFECYCLE-809", E, "A session request is PUT /session (create, first turn) or POST /session/{id} (every later turn).", f"{_SPEC_S} Transport", _SES),
+    CheckSpec("ASSEMBLY-810", E, "toolCallId values are unique within a turn; a tool result answers an earlier tool call with the same toolCallId, at most once.", f"{_SPEC_S} Ordering 6", _SES),
+    CheckSpec("ASSEMBLY-811", W, "tool_call.input (a tool_use block's input) is a JSON object (INFERRED).", f"{_SPEC_S} Ordering 10", _SES),
+    CheckSpec("RESUME-820", E, "After stopReason tool_use the next request is POST /session/{sessionId}, not a new session.", f"{_SPEC_S} Resume 1, Transport", _SES),
+    CheckSpec("RESUME-821", E, "An application-side call is answered by a tool message, an untrusted server-side call by a tool_permission message, never the other way round.", f"{_SPEC_S} Resume 2, 3", _SES),
+    CheckSpec("RESUME-822", E, "A tool message's content is a string or an array of content blocks.", f"{_SPEC_S} Resume 4", _SES),
+    CheckSpec("RESUME-823", E, "A tool_permission message carries a boolean granted and, optionally, a string reason.", f"{_SPEC_S} Resume 2", _SES),
+    CheckSpec("RESUME-824", W, "A resume carries no new user message before its answers (INFERRED).", f"{_SPEC_S} Resume 5", _SES),
+    CheckSpec("RESUME-825", E, "tool_permission messages are never stored in history: no later request's history holds one.", f"{_SPEC_S} Resume 6", _SES),
+    CheckSpec("STATE-830", E, "stopReason is tool_use if and only if a call needs client action (an application-side call, or an untrusted server-side call left without an inline result); a stop by error is exempt.", f"{_SPEC_S} Ordering 8", _SES),
+    CheckSpec("STATE-831", E, "Tool names are unique across the request's application tools and the agent's tools.", f"{_SPEC_S} Ordering 9", _SES),
+    # provider-neutral (harness/compare.py, `harness compare`), numbered in the STATE-0NN series
+    CheckSpec("STATE-005", E, "Recordings of the same turn (one turn in several stream modes, or several vendors on one scenario) fold to the same canonical turn: text, reasoning, tool calls by position (name, parsed arguments, results), stop reason, error.", f"{_SPEC_S} The JSON mode (mode equivalence); DESIGN.md (compare vendors)"),
+)
+
+# === Llama Stack Agents API (9NN): 901-909 lifecycle, 910-919 assembly, 920-929 resume ==================
+_LSA = ("llama-stack-agents",)
+_SPEC_L = "specs/llamastack-cohere-compat.md"
+register(
+    CheckSpec("LIFECYCLE-901", E, "A stream ends with exactly one terminal frame (turn_complete, turn_awaiting_input or an error frame) and nothing follows it.", f"{_SPEC_L} A.6 A-2, A-3", _LSA),
+    CheckSpec("LIFECYCLE-902", E, "A step runs step_start, step_progress*, step_complete and completes before the turn ends; only the client-tool tool_execution step opening a resumed stream has no step_start.", f"{_SPEC_L} A.6 A-7, A-13", _LSA),
+    CheckSpec("LIFECYCLE-903", E, "step_details names the step_type and step_id of the event that carries it.", f"{_SPEC_L} A.6 A-8", _LSA),
+    CheckSpec("LIFECYCLE-904", W, "Steps do not interleave: a step starts only after the previous one completed.", f"{_SPEC_L} A.6 A-9", _LSA),
+    CheckSpec("LIFECYCLE-905", E, "Every step_details.turn_id is the terminal turn.turn_id, and turn.session_id is the session in the request path.", f"{_SPEC_L} A.6 A-5, A-6", _LSA),
+    CheckSpec("LIFECYCLE-906", E, "The terminal turn.steps ends with the step_details of the stream's step_complete events, in order.", f"{_SPEC_L} A.6 A-10", _LSA),
+    CheckSpec("LIFECYCLE-907", E, "turn_awaiting_input is sent exactly when output_message.tool_calls is non-empty.", f"{_SPEC_L} A.6 A-15", _LSA),
+    CheckSpec("LIFECYCLE-908", W, "Every call an inference step produced is run by a server tool_execution step or left pending, and only such calls are pending.", f"{_SPEC_L} A.6 A-16", _LSA),
+    CheckSpec("LIFECYCLE-909", I, "Frames the reference server does not send are tolerated: turn_start after the first frame, [DONE], image or unknown deltas; a pause with out_of_tokens (the SDK ignores its calls).", f"{_SPEC_L} A.6 A-4, A-17, A.11 L-10", _LSA),
+    CheckSpec("ASSEMBLY-910", E, "A step_progress delta fits its step and status: inference text, or tool_call started \"\" / in_progress string / succeeded ToolCall / failed string; tool_execution one in_progress ToolCall.", f"{_SPEC_L} A.5", _LSA),
+    CheckSpec("ASSEMBLY-911", W, "No tool-call delta reports parse_status failed (the call is not run; content holds its raw text).", f"{_SPEC_L} A.5, A.7", _LSA),
+    CheckSpec("ASSEMBLY-912", E, "The succeeded tool-call deltas of an inference step are the calls of its model_response.tool_calls, in order, with the same call_id, tool_name and arguments.", f"{_SPEC_L} A.6 A-12, A.7", _LSA),
+    CheckSpec("ASSEMBLY-913", W, "An OpenAI-compatible step's in_progress fragments split into `name(` and JSON arguments per call, one `)` before each verdict.", f"{_SPEC_L} A.7; llamastack/llama-stack openai_compat.py", _LSA),
+    CheckSpec("ASSEMBLY-914", W, "An inference step's text deltas are a prefix of model_response.content (reset to \"\" when calls parsed).", f"{_SPEC_L} A.6 A-11", _LSA),
+    CheckSpec("ASSEMBLY-915", I, "model_response.content extends the streamed text (a last delta carrying the stop reason is not forwarded); the tail is taken from step_details.", f"{_SPEC_L} A.6 A-11", _LSA),
+    CheckSpec("ASSEMBLY-916", E, "A ToolCall has a call_id, a tool_name, arguments as an object or a string, and arguments_json (when present) holding the same JSON.", f"{_SPEC_L} A.4, A.7", _LSA),
+    CheckSpec("ASSEMBLY-917", W, "A tool_execution step's tool_responses answer its tool_calls by call_id and tool_name.", f"{_SPEC_L} A.4, A.6 A-13, A.8 R-5", _LSA),
+    CheckSpec("RESUME-920", E, "A turn awaiting input is continued by POST .../turn/{turn_id}/resume, and only such a turn is resumed.", f"{_SPEC_L} A.8 R-7, R-8", _LSA),
+    CheckSpec("RESUME-921", E, "A resume request sets stream: true (the reference server answers 501 otherwise).", f"{_SPEC_L} A.2, A.8 R-4", _LSA),
+    CheckSpec("RESUME-922", E, "tool_responses is a list of ToolResponse: call_id, the tool_name of the call it answers, InterleavedContent content.", f"{_SPEC_L} A.4, A.8 R-2", _LSA),
+    CheckSpec("RESUME-923", W, "tool_responses items are ToolResponse, not the ToolResponseMessage shape (role tool) only v0.1.4-v0.1.6 accepted.", f"{_SPEC_L} A.1, A.8", _LSA),
+    CheckSpec("RESUME-924", W, "A resume goes to the API base (/v1 or /v1alpha) its turn was created under.", f"{_SPEC_L} A.1, A.3", _LSA),
+    CheckSpec("RESUME-925", E, "A resumed stream opens with the client-tool tool_execution step_complete echoing the request's tool_responses.", f"{_SPEC_L} A.6 A-13, A.8 R-5", _LSA),
+    CheckSpec("RESUME-926", E, "A resumed stream continues the path's turn: same turn_id, with the steps from before the pause.", f"{_SPEC_L} A.6 A-19, A.8 R-6", _LSA),
+)
+
+# === AWS Bedrock Agents: InvokeAgent, InvokeInlineAgent, session management (740-779) ====================
+AGT = ("bedrock-agents",)
+SPEC_AGT = "specs/gemini-mistral-bedrock.md"
+register(
+    CheckSpec("LIFECYCLE-740", E, "The response header x-amz-bedrock-agent-session-id equals the request's sessionId and x-amzn-bedrock-agent-content-type is present (a recording that kept no response headers is not judged).", f"{SPEC_AGT} C.1, C.4.1", AGT),
+    CheckSpec("LIFECYCLE-741", E, "An exception message ends the stream: nothing follows it.", f"{SPEC_AGT} C.4.6", AGT),
+    CheckSpec("LIFECYCLE-742", E, "Without streamingConfigurations.streamFinalResponse the answer comes in one chunk.", f"{SPEC_AGT} C.4.4 (boto/boto3#3997)", AGT),
+    CheckSpec("LIFECYCLE-743", W, "With streamFinalResponse every chunk but the last holds at least applyGuardrailInterval characters (default 50).", f"{SPEC_AGT} C.2, C.4.4", AGT),
+    CheckSpec("LIFECYCLE-744", W, "After a returnControl only traces follow (no chunk, no second returnControl).", f"{SPEC_AGT} C.4.5", AGT),
+    CheckSpec("LIFECYCLE-745", E, "returnControl carries an invocationId and 1 to 5 invocationInputs, each exactly one of functionInvocationInput (actionGroup, function) or apiInvocationInput (actionGroup, apiPath, httpMethod).", f"{SPEC_AGT} C.3, C.4.5", AGT),
+    CheckSpec("LIFECYCLE-746", E, "Blob members (chunk.bytes, files[].bytes) are base64, and a chunk's bytes are UTF-8 text.", f"{SPEC_AGT} C.4.7, E.5", AGT),
+    CheckSpec("LIFECYCLE-747", W, "trace events arrive only when the request set enableTrace.", f"{SPEC_AGT} C.4.3", AGT),
+    CheckSpec("LIFECYCLE-748", W, "A trace of the agent the client called names the request's sessionId, agentId and agentAliasId (collaborators' traces name their own).", f"{SPEC_AGT} C.3 (every real recording)", AGT),
+    CheckSpec("LIFECYCLE-749", E, "An agent answers with event-stream members (chunk, trace, returnControl, files, exceptions), not a plain JSON object.", f"{SPEC_AGT} C.1, C.3", AGT),
+    CheckSpec("RESUME-750", E, "returnControlInvocationResults holds 1 to 5 entries, each exactly one of functionResult (actionGroup, function) or apiResult (actionGroup, apiPath, httpMethod); responseBody maps a content type to {body}; responseState is FAILURE or REPROMPT; confirmationState CONFIRM or DENY.", f"{SPEC_AGT} C.2, C.5 C3", AGT),
+    CheckSpec("RESUME-751", E, "The result of an input whose actionInvocationType asks for user confirmation carries confirmationState.", f"{SPEC_AGT} C.5 C5", AGT),
+    CheckSpec("RESUME-752", W, "The result of a collaborator's input names that collaborator's agentId.", f"{SPEC_AGT} C.5 C3", AGT),
+    CheckSpec("RESUME-753", W, "inputText is empty or absent when the request carries results (the service ignores it).", f"{SPEC_AGT} C.2, C.5 C4", AGT),
+    CheckSpec("LIFECYCLE-760", E, "A session-management request names its session by UUID or session ARN, and its JSON body (and ListSessions its maxResults) has the documented shape and limits.", f"{SPEC_AGT} C.6", AGT),
+    CheckSpec("LIFECYCLE-761", E, "A session-management answer is one JSON object about the session its request named (EndSession answers ENDED).", f"{SPEC_AGT} C.6", AGT),
+    CheckSpec("LIFECYCLE-762", E, "DeleteSession follows the EndSession of that session (only a session that is no longer ACTIVE can be deleted).", f"{SPEC_AGT} C.6", AGT),
 )

@@ -115,6 +115,41 @@ def keep(stream: Path, provider: str, output: Path, expect: tuple[str, ...], sce
     click.echo(f"wrote {output}")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--provider", type=_PROVIDER, help="Protocol family, for raw stream files.")
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+def compare(paths: tuple[Path, ...], provider: str | None, as_json: bool) -> None:
+    """Fold recordings of the same turn and report where they differ (STATE-005).
+
+    One cassette: its exchanges are compared with each other (one turn told in several stream modes).
+    Several: turn n of each against turn n of the first (one scenario, several vendors or modes).
+    Exit status: 0 the same, 1 differences, 2 usage or I/O problem.
+    """
+    from rich.text import Text
+
+    from harness.compare import compare_reports
+    from harness.pipeline import check_path
+
+    reports = [check_path(path, provider) for path in paths]
+    try:
+        differences = compare_reports(reports)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    if as_json:
+        click.echo(orjson.dumps([item.model_dump(mode="json") for item in differences],
+                                option=orjson.OPT_INDENT_2).decode())
+    else:
+        console = _console()
+        for item in differences:
+            line = Text(f"{item.check} {item.severity.value}", style="bold red")
+            console.print(line.append(f"  {item.message}", style="default"), soft_wrap=True)
+        verdict = f"{len(differences)} difference(s)" if differences else "the same canonical turns"
+        console.print(Text(f"{len(reports)} cassette(s) compared: {verdict}",
+                           style="bold red" if differences else "bold green"))
+    sys.exit(1 if differences else 0)
+
+
 @main.command("checks")
 @click.option("--family", help="Only this family (WIRE, SCHEMA, ORDER, LIFECYCLE, ASSEMBLY, RESUME, STATE, CASSETTE).")
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)

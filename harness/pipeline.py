@@ -28,6 +28,7 @@ from harness.cassette import (
     load,
 )
 from harness.checks.state import state_checks
+from harness.compare import Told, compare_turns
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Finding, Location, Severity, catalogue, finding
 from harness.providers.base import NativeEvent, Provider, StreamContext
@@ -112,6 +113,7 @@ def check_cassette(cassette: Cassette) -> CassetteReport:
     for result in report.exchanges:
         result.findings = [_locate(f, report.path, result.index) for f in result.findings]
         located += result.findings
+    located += _equivalence(report)
     located += _expectations(report.meta, located, report.path)
     report.findings = located
     return report
@@ -323,6 +325,14 @@ def _error_text(body: bytes) -> str:
 def _locate(item: Finding, cassette: str, exchange: int | None = None) -> Finding:
     location = item.location.with_(cassette=cassette, exchange=exchange if item.location.exchange is None else None)
     return item.model_copy(update={"location": location})
+
+
+def _equivalence(report: CassetteReport) -> list[Finding]:
+    """The exchanges a cassette declares ``equivalent`` (one turn told in several modes) must fold to
+    turns that mean the same (STATE-005, harness/compare.py)."""
+    told = [Told(report.path, exchange.index, exchange.turn) for exchange in report.exchanges
+            if exchange.index in report.meta.equivalent and exchange.turn is not None]
+    return compare_turns(told)
 
 
 def _expectations(meta: CassetteMeta, found: list[Finding], cassette: str) -> list[Finding]:

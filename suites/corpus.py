@@ -25,6 +25,8 @@ PROVIDER_FOLDERS = {
     "bedrock-agents": "bedrock",
     "bedrock-invoke-model": "bedrock",
 }
+# more folders a family reads: Mistral's chat completions speak Chat Completions with Mistral's differences
+EXTRA_FOLDERS = {"openai-chat": ("mistral",)}
 # recordings kept in a family's folder that speak another protocol (MANIFEST.tsv says which)
 FOREIGN = {"openai-chat": ("vercel_cohere_v2_",)}
 # families that share a folder and own only the recordings with these prefixes
@@ -38,12 +40,10 @@ ONLY = {
 
 def corpus_files(provider: str) -> list[Path]:
     """Every recording of a provider family, or an empty list when the corpus is absent."""
-    folder = CORPUS / PROVIDER_FOLDERS[provider]
-    if not folder.is_dir():
-        return []
+    folders = [CORPUS / name for name in (PROVIDER_FOLDERS[provider], *EXTRA_FOLDERS.get(provider, ()))]
     foreign = FOREIGN.get(provider, ())
     only = ONLY.get(provider)
-    return sorted(path for path in folder.iterdir()
+    return sorted(path for folder in folders if folder.is_dir() for path in folder.iterdir()
                   if path.suffix in (".yaml", ".txt", ".bin") and not path.name.startswith(foreign)
                   and (only is None or path.name.startswith(only)))
 

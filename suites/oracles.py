@@ -152,3 +152,35 @@ def openai_chat_view(completion: Any) -> dict[str, Any]:
         "calls": [(call.function.name, call.id, call.function.arguments) for call in calls],
         "finish": choice.finish_reason,
     }
+
+
+def gemini_chat_turn(payloads: list[dict[str, Any]]) -> dict[str, Any]:
+    """What google-genai's ``Chat.send_message_stream`` keeps of a streamed turn (google/genai/chats.py,
+    the path without automatic function calling): every chunk parsed as the SDK's streaming loop parses
+    it (google/genai/models.py ``Models._generate_content_stream``: ``_GenerateContentResponse_from_mldev``,
+    then ``GenerateContentResponse._from_response``, which drops fields the model does not know),
+    candidate 0's content of each chunk appended to the turn's output, the last finish_reason kept; the
+    turn enters the curated history (what the next request sends) only if every chunk passes
+    ``chats._validate_response`` and a finish reason came. The parts of the output are read in order:
+    answer text, thought text (``thought: true``) and function calls."""
+    from google.genai import chats, models, types
+
+    output: list[Any] = []
+    finish, valid = None, True
+    for payload in payloads:
+        chunk = types.GenerateContentResponse._from_response(
+            response=models._GenerateContentResponse_from_mldev(payload, None, None), kwargs={})
+        valid = valid and chats._validate_response(chunk)
+        if chunk.candidates and chunk.candidates[0].content:
+            output.append(chunk.candidates[0].content)
+        if chunk.candidates and chunk.candidates[0].finish_reason:
+            finish = chunk.candidates[0].finish_reason
+    parts = [part for content in output for part in content.parts or []]
+    return {
+        "text": "".join(part.text for part in parts if part.text is not None and not part.thought),
+        "thoughts": "".join(part.text for part in parts if part.text is not None and part.thought),
+        "calls": [(part.function_call.name, part.function_call.id, part.function_call.args or {})
+                  for part in parts if part.function_call is not None],
+        "finish": finish.value if finish is not None else None,
+        "curated": valid and finish is not None,
+    }

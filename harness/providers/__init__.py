@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from harness.exchange import Exchange
+from harness.providers.agent_session import AgentSession
 from harness.providers.anthropic_messages import AnthropicMessages
 from harness.providers.base import Provider
+from harness.providers.bedrock_agents import BedrockAgents
+from harness.providers.bedrock_converse import BedrockConverse
 from harness.providers.bedrock_invoke_model import BedrockInvokeModel
 from harness.providers.cohere_v2 import CohereV2
 from harness.providers.gemini import Gemini
+from harness.providers.llama_stack_agents import LlamaStackAgents
 from harness.providers.mistral_conversations import MistralConversations
 from harness.providers.openai_chat import OpenAIChat
 from harness.providers.openai_responses import OpenAIResponses
@@ -17,11 +21,15 @@ PROVIDERS: dict[str, Provider] = {
     for provider in (
         OpenAIResponses(),
         BedrockInvokeModel(),  # before Anthropic: its requests carry `anthropic_version` too
+        BedrockConverse(),
         AnthropicMessages(),
         Gemini(),
         OpenAIChat(),
         MistralConversations(),
         CohereV2(),
+        BedrockAgents(),
+        LlamaStackAgents(),  # before AgentSession: its /session path also matches .../agents/{id}/session
+        AgentSession(),
     )
 }
 

@@ -152,7 +152,7 @@ class EventStreamDecoder:
             left = len(self._buffer)
             if left >= PRELUDE:
                 (total,) = _CRC.unpack_from(self._buffer)
-                self._flag("WIRE-003", f"the stream ends {total - left} bytes into a {total}-byte message",
+                self._flag("WIRE-003", f"the stream ends {left} bytes into a {total}-byte message",
                            offset=self._offset)
             else:
                 self._flag("WIRE-009", f"{left} trailing bytes after the last message", offset=self._offset)

@@ -10,6 +10,8 @@ from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
 from typing import Any
 
+from harness.providers.bedrock_agents.resume import InvocationResults
+from harness.providers.bedrock_converse.resume import ToolResults
 from harness.providers.gemini.resume import FunctionResponses
 from suites.properties.strategies import Family
 
@@ -74,6 +76,14 @@ DIALECTS: dict[str, Dialect] = {
         answers=lambda body: body["messages"][-1]["content"],
         answer_key="tool_use_id",
     ),
+    "bedrock-invoke-model": Dialect(  # Anthropic's events inside AWS event-stream chunks
+        family=Family(reasoning=True, stops=("end_turn", "max_tokens")),
+        uri="https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-x/invoke-with-response-stream",
+        prior={"anthropic_version": "bedrock-2023-05-31", "max_tokens": 1024,
+               "messages": [{"role": "user", "content": "hi"}]},
+        answers=lambda body: body["messages"][-1]["content"],
+        answer_key="tool_use_id",
+    ),
     "gemini": Dialect(
         family=Family(reasoning=True, stops=("end_turn", "max_tokens")),
         uri="https://generativelanguage.googleapis.com/v1beta/models/gemini-x:streamGenerateContent?alt=sse",
@@ -94,5 +104,34 @@ DIALECTS: dict[str, Dialect] = {
         prior={"model": "command-a-03-2025", "stream": True, "messages": [{"role": "user", "content": "hi"}]},
         answers=ToolMessages,  # role:"tool" messages among the others, as in Chat Completions
         answer_key="tool_call_id",
+    ),
+    "bedrock-converse": Dialect(
+        family=Family(reasoning=True, stops=("end_turn", "max_tokens")),
+        uri="https://bedrock-runtime.us-east-1.amazonaws.com/model/us.amazon.nova-micro-v1%3A0/converse-stream",
+        prior={"messages": [{"role": "user", "content": [{"text": "hi"}]}], "inferenceConfig": {}},
+        answers=ToolResults,  # a view of the toolResult bodies in the answering user message's content
+        answer_key="toolUseId",
+    ),
+    "agent-session": Dialect(  # delta mode on PUT /session; harness/providers/agent_session/encode.py
+        family=Family(reasoning=True, stops=("end_turn", "max_tokens", "refusal"), usage=False),
+        uri="https://agent.example/session/sess_0",  # the encoder's session id: the handle is the path
+        prior={"stream": "delta", "messages": [{"role": "user", "content": "hi"}]},
+        answers=lambda body: body["messages"],
+        answer_key="toolCallId",
+    ),
+    "llama-stack-agents": Dialect(  # no reasoning, no usage in the Agents stream; the resume path is the handle
+        family=Family(reasoning=False, stops=("end_turn", "max_tokens"), usage=False),
+        uri="http://localhost:8321/v1/agents/agent-0/session/session-0/turn/resp_0/resume",  # the encoder's ids
+        prior={"messages": [{"role": "user", "content": "hi"}], "stream": True},
+        answers=lambda body: body["tool_responses"],
+        answer_key="call_id",
+    ),
+    "bedrock-agents": Dialect(  # returned control: no reasoning stream, one answer chunk or one returnControl
+        family=Family(reasoning=False, stops=("end_turn",)),
+        uri="https://bedrock-agent-runtime.us-east-1.amazonaws.com/agents/AGENT12345/agentAliases/ALIAS12345/"
+            "sessions/session-0/text",  # the encoder's ids (its traces name them): the handle is the path
+        prior={"inputText": "hi", "enableTrace": True},
+        answers=InvocationResults,  # a view of the functionResult bodies in sessionState.returnControlInvocationResults
+        answer_key="function",  # results carry no id: they name the function they answer
     ),
 }

@@ -39,6 +39,7 @@ class Family:
     refusal: bool = False
     parallel_calls: bool = True
     stops: tuple[str, ...] = ("end_turn", "max_tokens")
+    usage: bool = True  # whether the protocol reports token usage at all (the agent-session protocol does not)
 
 
 @st.composite
@@ -62,8 +63,10 @@ def turns(draw: st.DrawFn, family: Family, min_calls: int = 0, reasoning: bool |
             name=draw(NAMES), call_id=f"call_{index}", arguments=arguments, arguments_valid=True,
         ))
     stop = "tool_use" if calls else draw(st.sampled_from(family.stops))
-    usage = Usage(input_tokens=draw(st.integers(0, 10**6)), output_tokens=draw(st.integers(1, 10**6)))
-    usage.total_tokens = usage.input_tokens + usage.output_tokens  # type: ignore[operator]
+    usage = None
+    if family.usage:
+        usage = Usage(input_tokens=draw(st.integers(0, 10**6)), output_tokens=draw(st.integers(1, 10**6)))
+        usage.total_tokens = usage.input_tokens + usage.output_tokens  # type: ignore[operator]
     return Turn(response_id="resp_0", status="completed", items=items, stop=stop, usage=usage)  # type: ignore[arg-type]
 
 

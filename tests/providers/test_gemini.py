@@ -118,3 +118,12 @@ def test_hostile_chunks_never_raise(chunks: list[Any]) -> None:
     body = "".join(f"data: {json.dumps(c)}\r\n\r\n" for c in chunks).encode()
     report = run_body("gemini", body)
     assert report.turn is not None or report.findings or not chunks
+
+
+def test_a_signed_call_after_an_unsigned_one_is_out_of_place() -> None:
+    """A.4.10: only the first of parallel calls carries the thoughtSignature."""
+    first = {"functionCall": {"id": "c1", "name": "a", "args": {}}, "thoughtSignature": "U0lH"}
+    second = {"functionCall": {"id": "c2", "name": "b", "args": {}}}
+    _, in_order = run([chunk([first]), chunk([second], finish="STOP")])
+    _, swapped = run([chunk([second]), chunk([first], finish="STOP")])
+    assert "LIFECYCLE-409" not in in_order and "LIFECYCLE-409" in swapped

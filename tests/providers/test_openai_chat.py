@@ -723,7 +723,9 @@ def test_cassettes_cover_the_scenarios() -> None:
         scenarios.add(meta["scenario"])
     assert {"text-with-usage", "reasoning-deepseek", "tool-call-resume", "parallel-tool-calls-resume", "refusal",
             "in-stream-error", "truncated-stream", "two-choices", "resume-missing-tool-message",
-            "resume-unknown-tool-id", "repeated-id-name", "groq-whole-calls", "azure-empty-choices-prelude"} <= scenarios
+            "resume-unknown-tool-id", "repeated-id-name", "groq-whole-calls", "azure-empty-choices-prelude",
+            "mistral-magistral-thinking", "mistral-whole-calls-resume", "mistral-foreign-tool-id",
+            "mistral-resume-missing-tool-message", "legacy-function-call"} <= scenarios
 
 
 # -- the official SDK reads what the encoder writes --------------------------------------------------------
@@ -761,3 +763,178 @@ def test_groq_usage_is_read_from_x_groq() -> None:
     turn = report.turns[0]
     assert turn.usage is not None and (turn.usage.input_tokens, turn.usage.output_tokens) == (80, 20)
     assert [call.call_id for call in turn.client_calls] == ["call_k3", "call_k4"]
+
+
+# -- Mistral behind /v1/chat/completions (specs/gemini-mistral-bedrock.md B.4, B.6, B.7) ---------------------
+
+MISTRAL_ID = "4b50fd351b234ebf9e4d252b23363c93"  # the id shape of every recorded Mistral stream
+
+
+def mistral_chunk(delta: Event, finish: str | None = None, usage: Event | None = None,
+                  model: str = "magistral-medium-latest") -> Event:
+    """A Mistral chunk: 32-hex id, no system_fingerprint, usage only on the finish chunk (B.7)."""
+    native = {**chunk(delta, finish), "id": MISTRAL_ID, "model": model}
+    del native["usage"]
+    return native if usage is None else {**native, "usage": usage}
+
+
+def mistral(*deltas: Event, finish: str = "stop") -> list[Event]:
+    usage = {"prompt_tokens": 10, "total_tokens": 30, "completion_tokens": 20}
+    return [mistral_chunk({"role": "assistant", "content": ""}), *(mistral_chunk(delta) for delta in deltas),
+            mistral_chunk({"content": ""}, finish, usage), DONE]
+
+
+def thinking(*texts: str) -> Event:
+    return {"type": "thinking", "thinking": [{"type": "text", "text": text} for text in texts]}
+
+
+def test_thinking_chunks_are_reasoning_and_text_chunks_are_text() -> None:
+    report = run(mistral({"content": [thinking("2+2", " is 4.")]}, {"content": [thinking()]},
+                         {"content": [{"type": "text", "text": "2 + 2"}]}, {"content": " = 4"}))
+    turn = report.turn
+    assert turn is not None and turn.text == "2 + 2 = 4" and turn.native == {"server": "mistral"}
+    assert [(item.kind, item.reasoning, item.text) for item in turn.items] == [
+        ("message", {}, {0: "2 + 2 = 4"}), ("reasoning", {0: "2+2 is 4."}, {})]
+    assert checks(report) == set() and checks(report, Severity.info) == {"LIFECYCLE-314", "LIFECYCLE-308"}
+
+
+def test_a_content_list_from_another_server_is_read_and_a_warning() -> None:
+    natives = text()
+    natives[1]["choices"][0]["delta"]["content"] = [{"type": "text", "text": "Hel"}]
+    report = run(natives, USAGE_ON)
+    assert checks(report) == {"LIFECYCLE-314"} and report.turn is not None and report.turn.text == "Hello."
+
+
+@pytest.mark.parametrize("content, severity", [
+    ([{"type": "text", "text": 4}], Severity.error),
+    ([{"type": "thinking", "thinking": "flat"}], Severity.error),
+    (["just a string"], Severity.error),
+    ([{"type": "thinking", "thinking": [None]}], Severity.error),
+    ([{"type": "image_url", "image_url": "https://x/y.png"}], Severity.warning),
+    ([{"type": "thinking", "thinking": [{"type": "reference", "reference_ids": [1]}]}], Severity.warning),
+])
+def test_assembly_308_unreadable_or_textless_chunks(content: list[Any], severity: Severity) -> None:
+    report = run(mistral({"content": content}))
+    assert {f.severity for f in report.findings if f.check == "ASSEMBLY-308"} == {severity}
+    assert report.turn is not None and report.turn.text == "" and not report.turn.client_calls
+
+
+def whole_calls(*ids: str) -> Event:
+    """Mistral's tool calls: whole, in one delta, without index or type (corpus vercel_tool_call.chunks.txt)."""
+    return {"content": None, "tool_calls": [{"id": call_id, "function": {"name": "f", "arguments": "{}"}}
+                                            for call_id in ids]}
+
+
+def test_mistral_whole_calls_without_index_or_type_are_info() -> None:
+    report = run(mistral(whole_calls("D681PevKs", "a3Xk9LmQ2"), finish="tool_calls"))
+    assert checks(report) == set()
+    assert checks(report, Severity.info) == {"ASSEMBLY-301", "ASSEMBLY-302", "ASSEMBLY-306", "LIFECYCLE-308"}
+    assert report.turn is not None and report.turn.interrupt is not None
+    assert report.turn.interrupt.pending == ["D681PevKs", "a3Xk9LmQ2"]
+
+
+def test_the_same_stream_from_another_server_is_warned() -> None:
+    natives = mistral(whole_calls("D681PevKs"), finish="tool_calls")
+    for native in natives[:-1]:
+        native.update(id="chatcmpl-1", model="gpt-x")
+    assert checks(run(natives)) == {"ASSEMBLY-301", "ASSEMBLY-302", "ASSEMBLY-306", "LIFECYCLE-308"}
+
+
+@pytest.mark.parametrize("call_id, flagged", [("D681PevKs", False), ("call_12345", True), ("abc12345", True),
+                                              ("abc-12345", True), ("null", True)])
+def test_assembly_309_mistral_tool_call_ids(call_id: str, flagged: bool) -> None:
+    report = run(mistral(whole_calls(call_id), finish="tool_calls"))
+    found = [f for f in report.findings if f.check == "ASSEMBLY-309"]
+    assert bool(found) is flagged and all(f.severity is Severity.warning for f in found)
+    assert call_id != "null" or "SDK's default" in found[0].message
+
+
+def test_other_servers_ids_are_not_held_to_mistral_shape() -> None:
+    assert "ASSEMBLY-309" not in checks(run(b7(), USAGE_ON), *Severity)
+
+
+def test_mistral_usage_before_the_finish_chunk_is_still_a_warning() -> None:
+    natives = mistral({"content": "Hi"})
+    natives[1]["usage"] = {"prompt_tokens": 1, "total_tokens": 2, "completion_tokens": 1}
+    assert {f.severity for f in run(natives).findings if f.check == "LIFECYCLE-308"} == {Severity.warning,
+                                                                                       Severity.info}
+
+
+@pytest.mark.parametrize("uri, first, expected", [
+    ("https://api.mistral.ai/v1/chat/completions", {}, True),
+    ("https://codestral.mistral.ai/v1/chat/completions", {}, True),
+    ("", {"model": "mistral-small-latest"}, True),
+    ("", {"model": "magistral-medium-2507"}, True),
+    ("", {"id": MISTRAL_ID, "model": "zai-glm-5-2"}, True),  # a Z.AI model served by Mistral (vercel/ai#19178)
+    ("https://api.openai.com/v1/chat/completions", {"id": "chatcmpl-1", "model": "gpt-x"}, False),
+    ("http://localhost:8000/v1/chat/completions", {"id": "chatcmpl-9", "model": "mistralai/Mistral-7B"}, False),
+    ("https://notmistral.ai.example/v1/chat/completions", {"id": "cca85624-4056-401f-b220-d77601d1f70d"}, False),
+])
+def test_mistral_server_detection(uri: str, first: Event, expected: bool) -> None:
+    from harness.providers.openai_chat import mistral as mistral_server
+
+    assert mistral_server.is_server(uri, first) is expected
+
+
+def mistral_turn() -> Turn:
+    report = run(mistral(whole_calls("D681PevKs", "a3Xk9LmQ2"), finish="tool_calls"))
+    assert report.turn is not None
+    return report.turn
+
+
+def test_mistral_resume_names_the_function_and_is_clean() -> None:
+    body = provider.build_resume(mistral_turn(), {"D681PevKs": "18", "a3Xk9LmQ2": "21:15"})
+    assert [(m["role"], m.get("name")) for m in body["messages"]] == [("assistant", None), ("tool", "f"), ("tool", "f")]
+    request = Request(uri="https://api.mistral.ai/v1/chat/completions", json=body)
+    assert provider.check_resume(mistral_turn(), request, 1) == []
+
+
+def test_resume_305_foreign_ids_in_a_request_to_mistral() -> None:
+    """The OpenAI turn's ids (call_1, call_2) are fine for OpenAI and refused by Mistral (B.6)."""
+    body = next_request()
+    assert resume_checks(body) == {}
+    request = Request(uri="https://api.mistral.ai/v1/chat/completions", json=body)
+    found = provider.check_resume(interrupted(), request, 1)
+    assert {f.check for f in found} == {"RESUME-305"} and {f.severity for f in found} == {Severity.error}
+    assert sorted(str(f.location.path) for f in found) == ["messages[1].tool_calls[0].id", "messages[1].tool_calls[1].id",
+                                                          "messages[2].tool_call_id", "messages[3].tool_call_id"]
+
+
+def test_resume_305_a_mistral_turn_holds_its_next_request_to_mistral_ids() -> None:
+    body = provider.build_resume(mistral_turn(), {"D681PevKs": "18", "a3Xk9LmQ2": "21:15"})
+    body["messages"].insert(0, {"role": "tool", "tool_call_id": "null", "content": "stale"})
+    found = provider.check_resume(mistral_turn(), Request(uri="https://gateway.example/v1/chat/completions", json=body), 1)
+    assert "RESUME-305" in {f.check for f in found}
+
+
+# -- the deprecated delta.function_call (specs/openai-anthropic.md B.2) ---------------------------------------
+
+
+def legacy(*pieces: Event) -> list[Event]:
+    first = chunk({"role": "assistant", "content": None, "function_call": {"name": "get_weather", "arguments": ""}})
+    return [first, *(chunk({"function_call": piece}) for piece in pieces), chunk({}, "function_call"), DONE]
+
+
+def test_legacy_function_call_is_one_tool_call_and_info() -> None:
+    report = run(legacy({"arguments": '{"city":'}, {"arguments": '"Oslo"}'}))
+    assert checks(report) == set() and checks(report, Severity.info) == {"LIFECYCLE-313"}
+    turn = report.turn
+    assert turn is not None and turn.stop == "tool_use" and turn.interrupt is None
+    assert folded_calls(report) == [("get_weather", None, {"city": "Oslo"})]
+
+
+def test_legacy_function_call_repeating_its_name_is_flagged() -> None:
+    report = run(legacy({"name": "get_weather", "arguments": "{}"}))
+    assert checks(report) == {"ASSEMBLY-303"} and folded_calls(report) == [("get_weather", None, {})]
+
+
+def test_legacy_function_call_without_a_name_is_an_error() -> None:
+    natives = legacy({"arguments": "{}"})
+    del natives[0]["choices"][0]["delta"]["function_call"]["name"]
+    assert "ASSEMBLY-302" in checks(run(natives), Severity.error)
+
+
+def test_legacy_function_call_after_the_finish_is_dropped() -> None:
+    natives = legacy()
+    natives.insert(-1, chunk({"function_call": {"arguments": "{}"}}))
+    assert "LIFECYCLE-307" in checks(run(natives))

@@ -91,6 +91,7 @@ class _Candidate:
     finish: str | None = None
     finish_before_content: bool = False
     after_finish_flagged: bool = False
+    unsigned_call: bool = False  # a functionCall without a thoughtSignature has arrived
 
     def next_id(self) -> str:
         self.items += 1
@@ -355,10 +356,18 @@ class GeminiTranslator(Translator):
         return item_id, [ev.ItemStarted(origin=native.origin(), item_id=item_id, kind="tool_call", name=name,
                                         call_id=call_id, executor="client")]
 
-    def _call_native(self, part: dict[str, Any], synthetic: bool) -> dict[str, Any]:
+    def _call_native(self, candidate: _Candidate, part: dict[str, Any], synthetic: bool,
+                     native: NativeEvent) -> dict[str, Any]:
+        """A.4.10: of parallel calls only the first carries the signature, so a signed call after an
+        unsigned one means the calls (or their parts) arrived out of order."""
         facts: dict[str, Any] = {"synthetic_id": synthetic}
         if part.get("thoughtSignature"):
             facts["thoughtSignature"] = part["thoughtSignature"]
+            if candidate.unsigned_call:
+                self.flag("LIFECYCLE-409", "a functionCall carries a thoughtSignature after one that had none "
+                                           "(only the first of parallel calls is signed)", native)
+        else:
+            candidate.unsigned_call = True
         return facts
 
     def _whole_call(self, candidate: _Candidate, call: dict[str, Any], part: dict[str, Any], name: str,
@@ -369,7 +378,7 @@ class GeminiTranslator(Translator):
         args = call.get("args", {})
         text = json.dumps(args, ensure_ascii=False, separators=(",", ":"))
         origin = native.origin()
-        declared = ev.Declared(call_id=call_id, native=self._call_native(part, synthetic))
+        declared = ev.Declared(call_id=call_id, native=self._call_native(candidate, part, synthetic, native))
         return events + [ev.ToolCallDelta(origin=origin, item_id=item_id, text=text),
                          ev.ItemCompleted(origin=origin, item_id=item_id, declared=declared)]
 
@@ -378,7 +387,7 @@ class GeminiTranslator(Translator):
         call_id, synthetic = self._call_id(candidate, call, name, native)
         item_id, events = self._started(candidate, name, call_id, native)
         candidate.open_calls.append(_Call(item_id=item_id, name=name, call_id=call_id,
-                                          native=self._call_native(part, synthetic)))
+                                          native=self._call_native(candidate, part, synthetic, native)))
         return events
 
     def _continue(self, candidate: _Candidate, call: dict[str, Any], native: NativeEvent) -> Events:

@@ -5,7 +5,10 @@ plus ``function.arguments`` pieces after it. Compatible servers do not (specs/ll
 C.0-C.6, specs/prior-art.md): whole calls in one fragment (Groq, Ollama), repeated ids and names,
 string, sparse or omitted indices, one index reused by different ids, empty ids, ``arguments: null``.
 Each is read the way the compat reassembly rule of C.0 reads it ("a different non-empty id at a used
-index starts a new call") and flagged; a flag is an error only when information is lost.
+index starts a new call") and flagged; a flag is an error only when information is lost. What a Mistral
+server documents as its own way (whole calls without ``index`` or ``type``: ``mistral.py``) is said as
+info, and its ids are held to Mistral's shape. The deprecated ``delta.function_call`` of the legacy
+functions API (B.2) is read as one more call, without an id.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.findings import Severity
+from harness.providers.openai_chat import mistral
 
 Flag = Callable[..., None]  # Translator.flag bound to the native event at hand (check, message, severity=)
-WARN = Severity.warning
+WARN, INFO = Severity.warning, Severity.info
 
 
 @dataclass(slots=True)
@@ -30,17 +34,22 @@ class Call:
     name: str | None = None
     fragments: int = 0
     repeated: bool = False  # ASSEMBLY-303 already said for this call
+    legacy: bool = False  # a delta.function_call: the legacy functions API has no call ids
 
 
-def coerce_index(value: Any, flag: Flag) -> int | None:
+def coerce_index(value: Any, flag: Flag, mistral_server: bool = False) -> int | None:
     """B.4.1 wants an integer. A digit string is LangChain #38456's case (readable: warning); an absent
-    index is the gateway case of vercel/ai #18382 (warning); anything else cannot key a call (error)."""
+    index is the gateway case of vercel/ai #18382 (warning), Mistral's own way (info); anything else
+    cannot key a call (error)."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     if isinstance(value, str) and value.isdigit():
         flag("ASSEMBLY-301", f"tool index is the string {value!r}, not an integer (LangChain #38456)", severity=WARN)
         return int(value)
-    if value is None:
+    if value is None and mistral_server:
+        flag("ASSEMBLY-301", f"tool call fragment without an index ({mistral.STYLE}: mistralai's ToolCall defaults "
+                             "it to 0): keyed by id", severity=INFO)
+    elif value is None:
         flag("ASSEMBLY-301", "tool call fragment without an index (gateway style, vercel/ai #18382): keyed by id, "
                              "else by the latest call", severity=WARN)
     else:
@@ -72,15 +81,17 @@ def arguments_text(function: dict[str, Any], flag: Flag) -> str:
 class ChoiceCalls:
     """The calls of one choice, in order of first appearance."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, mistral_server: bool = False) -> None:
         self.prefix = prefix
+        self.mistral = mistral_server
         self.calls: list[Call] = []
         self._by_index: dict[int, Call] = {}
         self._indices: set[int] = set()
+        self._legacy: Call | None = None
 
     def fragment(self, raw: dict[str, Any], flag: Flag) -> tuple[Call, bool, str]:
         """The call a fragment belongs to, whether it opens that call, and its argument text."""
-        index = coerce_index(raw.get("index"), flag)
+        index = coerce_index(raw.get("index"), flag, self.mistral)
         call_id = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
         if raw.get("id") == "":
             flag("ASSEMBLY-302", "tool call fragment with an empty id (vercel/ai #19091): ignored", severity=WARN)
@@ -93,11 +104,24 @@ class ChoiceCalls:
                                  "(the SDK already closed it)")
         self._merge(call, call_id, function.get("name"), flag)
         text = arguments_text(function, flag)
-        if opened and text:
+        if opened and text and self.mistral:
+            flag("ASSEMBLY-306", f"call {call_id or call.position} arrives whole in one fragment ({mistral.STYLE}, "
+                                 "B.4)", severity=INFO)
+        elif opened and text:
             flag("ASSEMBLY-306", f"call {call_id or call.position} arrives whole in its first fragment "
                                  "(Groq / Ollama style)")
         call.fragments += 1
         return call, opened, text
+
+    def legacy(self, function: dict[str, Any], flag: Flag) -> tuple[Call, bool, str]:
+        """A ``delta.function_call`` fragment: the choice's one legacy call, name first, then argument pieces."""
+        call, opened = self._legacy, self._legacy is None
+        if call is None:
+            call = self._legacy = self._open(None)
+            call.legacy = True
+        self._merge(call, None, function.get("name"), flag)
+        call.fragments += 1
+        return call, opened, arguments_text(function, flag)
 
     def _find(self, index: int | None, call_id: str | None, flag: Flag) -> tuple[Call, bool]:
         if index is None:
@@ -132,9 +156,16 @@ class ChoiceCalls:
             self._indices.add(index)
         missing = [key for key, present in (("id", call_id), ("function.name", _text(function.get("name"))),
                                             ("type", raw.get("type") == "function")) if not present]
-        if missing:
+        if missing == ["type"] and self.mistral:
+            flag("ASSEMBLY-302", f"the first fragment of a call lacks type ({mistral.STYLE}: optional in mistralai's "
+                                 "ToolCall)", severity=INFO)
+        elif missing:
             flag("ASSEMBLY-302", f"the first fragment of a call lacks {', '.join(missing)} (vercel/ai #14722)",
                  severity=WARN)
+        problem = mistral.id_problem(call_id) if self.mistral and call_id is not None else None
+        if problem:
+            flag("ASSEMBLY-309", f"tool call id {call_id!r} {problem} ({mistral.STYLE} wants 9 alphanumerics): "
+                                 "Mistral refuses it when it is sent back", actual=call_id)
 
     @staticmethod
     def _merge(call: Call, call_id: str | None, name: Any, flag: Flag) -> None:
@@ -155,7 +186,7 @@ class ChoiceCalls:
         """B.4.2: a call that never got an id cannot be answered; one without a name cannot be run."""
         for call in self.calls:
             for key, value in (("id", call.call_id), ("function.name", call.name)):
-                if value is None:
+                if value is None and not (key == "id" and call.legacy):
                     flag("ASSEMBLY-302", f"call {call.position} never got a {key}")
 
 

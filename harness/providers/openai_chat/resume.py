@@ -6,6 +6,10 @@ call id in the contiguous block right after it. The API's three documented 400s 
 provider-neutral counting (``answer_checks``: B.5.1 unanswered -> RESUME-003, answered twice ->
 RESUME-004, B.5.3 unknown id -> RESUME-005) and RESUME-006 (B.5.1/B.5.2: a tool message outside
 the block that follows the tool calls). Only choice 0 is continued (see ``translator.py``).
+
+Mistral (specs/gemini-mistral-bedrock.md B.7) takes the same shape and adds one documented rule: every
+tool call id in the request is 9 characters a-z, A-Z, 0-9 (B.6, RESUME-305). Its tool messages may name
+the function (``name``, which ``build`` adds for a Mistral turn); nothing more is documented.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from harness.checks.tool_calls import is_continuation as is_continuation  # this
 from harness.exchange import Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
+from harness.providers.openai_chat import mistral
 from harness.state import Interrupt, Item, Turn
 
 
@@ -64,8 +69,31 @@ def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
         found += echo_checks(calls, messages[at], at, exchange, "RESUME-301")
         start = at + 1
     answers, stray = _answers(messages, start, interrupt.pending, exchange)
-    return found + stray + answer_checks(interrupt, ResumeView(answers=answers), exchange) + _order(answers, interrupt,
-                                                                                                     exchange)
+    found += stray + answer_checks(interrupt, ResumeView(answers=answers), exchange) + _order(answers, interrupt,
+                                                                                              exchange)
+    if mistral.is_host(request.uri) or is_mistral(turn):
+        found += _mistral_ids(messages, exchange)
+    return found
+
+
+def is_mistral(turn: Turn) -> bool:
+    return turn.native.get("server") == mistral.SERVER
+
+
+def _mistral_ids(messages: list[Message], exchange: int) -> list[Finding]:
+    """B.6: Mistral answers 400 to any tool call id in the request that is not 9 characters a-z, A-Z, 0-9."""
+    found: list[Finding] = []
+    for n, message in enumerate(messages):
+        ids = [(f"messages[{n}].tool_calls[{m}].id", call.get("id")) for m, call in enumerate(tool_calls(message))]
+        if message.get("role") == "tool":
+            ids.append((f"messages[{n}].tool_call_id", message.get("tool_call_id")))
+        for path, call_id in ids:
+            problem = mistral.id_problem(call_id) if isinstance(call_id, str) else None  # absent: counted elsewhere
+            if problem:
+                found.append(finding("RESUME-305", f"tool call id {call_id!r} {problem}: Mistral answers 400 \"Tool "
+                                                   "call id was ... but must be a-z, A-Z, 0-9, with a length of 9.\"",
+                                     Location(exchange=exchange, path=path), actual=call_id))
+    return found
 
 
 def _answers(messages: list[Message], start: int, pending: list[str],
@@ -134,9 +162,17 @@ def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[st
                                "function": {"name": item.name, "arguments": arguments_of(item)}}
                               for item in calls.values()]
     history = messages_of(prior) if prior is not None else []
-    body["messages"] = [*history, echo, *({"role": "tool", "tool_call_id": call_id, "content": _content(answers[call_id])}
+    body["messages"] = [*history, echo, *(_tool_message(call_id, answers[call_id], calls, is_mistral(turn))
                                           for call_id in pending)]
     return body
+
+
+def _tool_message(call_id: str, output: Any, calls: dict[str, Item], named: bool) -> Message:
+    """B.5; Mistral's tool message also names the function (B.7)."""
+    message: Message = {"role": "tool", "tool_call_id": call_id, "content": _content(output)}
+    if named and call_id in calls:
+        message["name"] = calls[call_id].name
+    return message
 
 
 def _content(output: Any) -> str | list[Any]:

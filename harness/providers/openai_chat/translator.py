@@ -9,8 +9,11 @@ choice closes at that choice's ``finish_reason``. Items of choice ``c`` are ``c.
 ``c.message`` (text and refusal) and ``c.call.k``. The canonical Turn is choice 0, as the resume
 contract continues one choice (B.5); the other choices of an ``n > 1`` request are folded and
 checked too, as items of kind ``other``, so they show in the report without joining the turn's text
-or its pending calls. Tool calls are detected from ``delta.tool_calls``, never from ``finish_reason``
-(B.3.7). The turn ends at ``[DONE]`` (B.1), whose absence leaves it truncated.
+or its pending calls. Tool calls are detected from ``delta.tool_calls`` (and the deprecated
+``delta.function_call``), never from ``finish_reason`` (B.3.7). The turn ends at ``[DONE]`` (B.1), whose
+absence leaves it truncated. A Mistral server (``mistral.py``) is recognised at the first chunk: its
+content-chunk lists are read (thinking as reasoning), and what it documents as its own way is said as
+info rather than as a deviation.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from harness import events as ev
 from harness.cassette import CHUNKS_CONTENT_TYPE
 from harness.findings import Severity
 from harness.providers.base import NativeEvent, StreamContext, Translator
-from harness.providers.openai_chat.calls import ChoiceCalls, Flag
+from harness.providers.openai_chat import mistral
+from harness.providers.openai_chat.calls import Call, ChoiceCalls, Flag
 
 STOPS: dict[str, ev.StopReason] = {
     "stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use", "function_call": "tool_use",
@@ -47,6 +51,7 @@ class _Choice:
     message: bool = False
     reasoning: bool = False
     reasoning_flagged: bool = False
+    legacy_flagged: bool = False  # LIFECYCLE-313 already said
     content: bool = False  # non-empty text seen
     refusal: bool = False  # non-empty refusal seen
 
@@ -71,6 +76,8 @@ class ChatTranslator(Translator):
         self._include_usage: bool | None = (_dict(options).get("include_usage") is True) if request else None
         self._named_tool_choice = isinstance(request.get("tool_choice"), dict)  # B.3.7: then "stop" is expected
         self._chunk_fixture = context.exchange.response.content_type == CHUNKS_CONTENT_TYPE
+        self._mistral = False  # a Mistral server streams (known at the first event: mistral.is_server)
+        self._chunks_flagged = False  # LIFECYCLE-314 already said
         self._started = False
         self._done = False
         self._after_done_flagged = False
@@ -115,9 +122,11 @@ class ChatTranslator(Translator):
         self._started = True
         data = native.data
         model = data.get("model")
+        self._mistral = mistral.is_server(self.context.exchange.request.uri, data)
         response_id = data.get("id") if native.type == "chat.completion.chunk" else None
         return [ev.TurnStarted(origin=native.origin(), response_id=response_id if isinstance(response_id, str) else None,
-                               model=model if isinstance(model, str) else None)]
+                               model=model if isinstance(model, str) else None,
+                               native={"server": mistral.SERVER} if self._mistral else None)]
 
     def _same_envelope(self, native: NativeEvent) -> None:
         """B.3.3: id and created identical on every chunk (MUST), model too (SHOULD)."""
@@ -179,8 +188,12 @@ class ChatTranslator(Translator):
         for choice in choices:
             events += self._choice(_dict(choice), native)
         if isinstance(usage, dict):
-            self.flag("LIFECYCLE-308", "usage rides on a chunk with choices (DeepSeek / Groq / vLLM "
-                                       "continuous_usage_stats style)", native, severity=WARN)
+            if self._mistral and any(_dict(choice).get("finish_reason") is not None for choice in choices):
+                self.flag("LIFECYCLE-308", f"usage rides on the finish chunk ({mistral.STYLE}, B.7)", native,
+                          severity=INFO)
+            else:
+                self.flag("LIFECYCLE-308", "usage rides on a chunk with choices (DeepSeek / Groq / vLLM "
+                                           "continuous_usage_stats style)", native, severity=WARN)
             events += self._usage(usage, native)
         elif isinstance(_dict(data.get("x_groq")).get("usage"), dict):
             events += self._usage(data["x_groq"]["usage"], native)  # Groq's own place for it (compat C.1, C.6)
@@ -221,11 +234,11 @@ class ChatTranslator(Translator):
         index = index if index is not None and index >= 0 else 0  # the schema reports a bad index (B.2)
         state = self._choices.get(index)
         if state is None:
-            state = self._choices[index] = _Choice(index=index, calls=ChoiceCalls(prefix=f"{index}."))
+            state = self._choices[index] = _Choice(index=index, calls=ChoiceCalls(f"{index}.", self._mistral))
         delta = _dict(choice.get("delta"))
         self._check_role(state, delta, native)
         if state.finish is not None:
-            if any(delta.get(key) for key in ("content", "refusal", "tool_calls", *REASONING_FIELDS)):
+            if any(delta.get(key) for key in ("content", "refusal", "tool_calls", "function_call", *REASONING_FIELDS)):
                 self.flag("LIFECYCLE-307", f"delta content for choice {index} after its finish_reason: dropped", native)
             if choice.get("finish_reason") is not None:
                 self.flag("LIFECYCLE-307", f"a second finish_reason for choice {index}", native)
@@ -233,7 +246,9 @@ class ChatTranslator(Translator):
         events = self._reasoning(state, delta, native) + self._text(state, delta, native)
         tool_calls = delta.get("tool_calls")
         for raw in tool_calls if isinstance(tool_calls, list) else []:
-            events += self._call_fragment(state, _dict(raw), native)
+            events += self._call_events(state, *state.calls.fragment(_dict(raw), self._flag_at(native)), native)
+        if isinstance(delta.get("function_call"), dict):
+            events += self._legacy_call(state, delta["function_call"], native)
         finish = choice.get("finish_reason")
         if finish is not None:
             state.finish = str(finish)
@@ -277,30 +292,63 @@ class ChatTranslator(Translator):
             if not state.reasoning_flagged:
                 state.reasoning_flagged = True
                 self.flag("LIFECYCLE-311", f"reasoning in delta.{key} ({style})", native)
-            if not state.reasoning:
-                state.reasoning = True
-                events += self._open(state, f"{state.prefix}reasoning", "reasoning", native)
-            events.append(ev.ReasoningDelta(origin=native.origin(), item_id=f"{state.prefix}reasoning", text=text))
+            events += self._reason(state, text, native)
         return events
+
+    def _reason(self, state: _Choice, text: str, native: NativeEvent) -> Events:
+        events: Events = []
+        if not state.reasoning:
+            state.reasoning = True
+            events += self._open(state, f"{state.prefix}reasoning", "reasoning", native)
+        return [*events, ev.ReasoningDelta(origin=native.origin(), item_id=f"{state.prefix}reasoning", text=text)]
 
     def _text(self, state: _Choice, delta: dict[str, Any], native: NativeEvent) -> Events:
-        """The message item opens with the first string content or refusal, ``""`` included (B.2)."""
+        """The message item opens with the first string content or refusal, ``""`` included (B.2); a list
+        of content chunks (Mistral's form) gives text and reasoning in its order."""
         events: Events = []
-        item_id = f"{state.prefix}message"
-        for key, event_type in (("content", ev.TextDelta), ("refusal", ev.RefusalDelta)):
+        if isinstance(delta.get("content"), list):
+            events += self._content_chunks(state, delta["content"], native)
+        for key in ("content", "refusal"):
             text = delta.get(key)
-            if not isinstance(text, str):
-                continue
-            if not state.message:
-                state.message = True
-                events += self._open(state, item_id, "message", native, role="assistant")
-            if text:
-                setattr(state, key, True)
-                events.append(event_type(origin=native.origin(), item_id=item_id, text=text))
+            if isinstance(text, str):
+                events += self._say(state, key, text, native)
         return events
 
-    def _call_fragment(self, state: _Choice, raw: dict[str, Any], native: NativeEvent) -> Events:
-        call, opened, text = state.calls.fragment(raw, self._flag_at(native))
+    def _say(self, state: _Choice, key: str, text: str, native: NativeEvent) -> Events:
+        events: Events = []
+        item_id = f"{state.prefix}message"
+        if not state.message:
+            state.message = True
+            events += self._open(state, item_id, "message", native, role="assistant")
+        if text:
+            setattr(state, key, True)
+            event_type = ev.TextDelta if key == "content" else ev.RefusalDelta
+            events.append(event_type(origin=native.origin(), item_id=item_id, text=text))
+        return events
+
+    def _content_chunks(self, state: _Choice, content: list[Any], native: NativeEvent) -> Events:
+        """mistralai deltamessage.py: ``content`` may be a list of text and thinking chunks (not OpenAI's)."""
+        if not self._chunks_flagged:
+            self._chunks_flagged = True
+            server = "" if self._mistral else ", from a server not known as Mistral"
+            self.flag("LIFECYCLE-314", f"delta.content is a list of content chunks ({mistral.STYLE}{server}): "
+                                       "thinking read as reasoning, text as text", native,
+                      severity=INFO if self._mistral else None)
+        events: Events = []
+        for kind, text in mistral.content_pieces(content, self._flag_at(native)):
+            events += self._reason(state, text, native) if kind == "reasoning" else self._say(state, "content", text,
+                                                                                               native)
+        return events
+
+    def _legacy_call(self, state: _Choice, function: dict[str, Any], native: NativeEvent) -> Events:
+        """B.2: the deprecated ``function_call`` of the legacy functions API, one call per choice."""
+        if not state.legacy_flagged:
+            state.legacy_flagged = True
+            self.flag("LIFECYCLE-313", "delta.function_call (the deprecated functions API): read as one tool call "
+                                       "without an id", native)
+        return self._call_events(state, *state.calls.legacy(function, self._flag_at(native)), native)
+
+    def _call_events(self, state: _Choice, call: Call, opened: bool, text: str, native: NativeEvent) -> Events:
         events: Events = []
         if opened:
             events += self._open(state, call.item_id, "tool_call", native, name=call.name,

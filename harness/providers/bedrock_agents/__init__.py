@@ -1,0 +1,80 @@
+"""AWS Bedrock Agents: InvokeAgent and InvokeInlineAgent, with return of control (bedrock-agent-runtime,
+API 2023-07-26), and the session-management operations beside them.
+
+Facts: specs/gemini-mistral-bedrock.md sections C (events, ordering, resume, sessions) and E (the
+binary event-stream framing, read by ``harness/wire/eventstream.py`` through ``EventStreamProvider``).
+Shapes follow the ``ResponseStream`` / ``InlineAgentResponseStream`` unions of
+botocore/data/bedrock-agent-runtime/2023-07-26/service-2.json. The translator is ``translator.py``
+(``sessions.py`` for session-management answers), the resume contract ``resume.py`` (C.5), the
+encoder ``encode.py``; the URL is read by ``operations.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from harness.exchange import Exchange
+from harness.findings import Finding
+from harness.providers.aws import EventStreamProvider
+from harness.providers.base import Fragmenter, NativeEvent, StreamContext, Translator
+from harness.providers.bedrock_agents import resume
+from harness.providers.bedrock_agents.encode import encode_turn
+from harness.providers.bedrock_agents.operations import call_of
+from harness.providers.bedrock_agents.sessions import SessionTranslator
+from harness.providers.bedrock_agents.translator import AgentTranslator, decode_blob
+from harness.state import Turn
+from harness.wire import eventstream
+from harness.wire.frames import Frame
+
+__all__ = ["BedrockAgents"]
+
+
+class BedrockAgents(EventStreamProvider):
+    name = "bedrock-agents"
+    contract = resume  # is_continuation, check, build
+    aliases = ("bedrock-agent", "invoke-agent")
+    event_types = frozenset({"chunk", "trace", "returnControl", "files"})
+    answers_json = True  # session-management operations answer with plain JSON (sessions.py)
+
+    def detect(self, exchange: Exchange) -> bool:
+        """The operation's path (C.1, C.6), else the first event of a raw body (``.bin``)."""
+        return call_of(exchange.request).operation is not None or self.sniff(exchange)
+
+    def sniff(self, exchange: Exchange) -> bool:
+        """InvokeModelWithResponseStream also opens with ``chunk``, whose bytes are a JSON event, not text."""
+        if not super().sniff(exchange):
+            return False
+        first = eventstream.EventStreamDecoder().feed(exchange.response.body[: 64 * 1024])[0]
+        if first.event != "chunk":
+            return True
+        try:
+            inner = orjson.loads(decode_blob(orjson.loads(first.payload or b"{}").get("bytes")) or b"")
+        except (orjson.JSONDecodeError, AttributeError):
+            return True
+        return not isinstance(inner, dict)
+
+    def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
+        """Unmodelled ``error`` messages become ``[error]`` events; a whole JSON object that is not one
+        ``{member: payload}`` line (a session-management answer) becomes one ``[json]`` event."""
+        if frame.payload is None:
+            try:
+                value = orjson.loads(frame.data)
+            except orjson.JSONDecodeError:
+                value = None
+            if isinstance(value, dict) and not (len(value) == 1 and isinstance(next(iter(value.values())), dict)):
+                return NativeEvent(type="[json]", data=value, frame=frame.index, offset=frame.offset,
+                                   exchange=exchange)
+        native = super().parse(frame, exchange)
+        if not isinstance(native, list) and frame.headers.get(":message-type") == "error":
+            native.type = "[error]"
+        return native
+
+    def translator(self, context: StreamContext) -> Translator:
+        if call_of(context.exchange.request).manages_session:
+            return SessionTranslator(context)
+        return AgentTranslator(context)
+
+    def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        return encode_turn(turn, fragments)

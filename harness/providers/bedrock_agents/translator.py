@@ -1,0 +1,408 @@
+"""InvokeAgent / InvokeInlineAgent events -> canonical events (specs/gemini-mistral-bedrock.md C.3, C.4).
+
+Mapping: ``chunk.bytes`` (base64 UTF-8) are text deltas of one message item, ``answer``;
+``returnControl`` becomes one client tool call per invocation input (id: the ``invocationId`` and
+the input's 0-based position, ``<invocationId>_<n>``: inputs have no id of their own) and an
+interrupt of kind ``return_control`` whose handle is the agent, alias, session and invocation id;
+the rationale of the step that returned control becomes the message before the calls (what a
+Messages-style API streams before its tool_use blocks; the agent shows nothing else). Traces are
+native information, except model usage (summed over every model invocation), ``failureTrace`` (an
+error) and a guardrail that INTERVENED (the turn stops as ``content_filter``). Exception messages
+end the turn as ``error``.
+
+The stream has no terminal event: the body's end closes the turn. It is complete when the answer
+arrived (a chunk; and, when a top-level ``observation.finalResponse`` or post-processing announced
+the answer, the chunks add up to it), when control was returned, or when an exception or a
+``failureTrace`` ended it; otherwise it was cut short and the reducer reports LIFECYCLE-005.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness import events as ev
+from harness.providers.base import NativeEvent, StreamContext, Translator
+from harness.providers.bedrock_agents.operations import INVOKE_INLINE_AGENT, Call, call_of
+
+Events = list[ev.CanonicalEvent]
+EXCEPTIONS = frozenset({
+    "accessDeniedException", "badGatewayException", "conflictException", "dependencyFailedException",
+    "internalServerException", "modelNotReadyException", "resourceNotFoundException",
+    "serviceQuotaExceededException", "throttlingException", "validationException",
+})
+RETRYABLE = frozenset({"badGatewayException", "internalServerException", "modelNotReadyException",
+                       "throttlingException", "serviceQuotaExceededException"})
+MAX_INPUTS = 5
+DEFAULT_GUARDRAIL_INTERVAL = 50  # C.2 streamingConfigurations.applyGuardrailInterval
+_STEPS_WITH_OBSERVATIONS = ("orchestrationTrace", "routingClassifierTrace")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def is_exception(kind: str) -> bool:
+    return kind == "[error]" or kind in EXCEPTIONS or kind.endswith("Exception")
+
+
+def top_level(trace: dict[str, Any]) -> bool:
+    """A trace of the agent the client called, not of a collaborator (whose callerChain is longer)."""
+    chain = trace.get("callerChain")
+    return not trace.get("collaboratorName") and (not isinstance(chain, list) or len(chain) <= 1)
+
+
+def decode_blob(value: Any) -> bytes | None:
+    try:
+        return base64.b64decode(value, validate=True) if isinstance(value, str) else None
+    except (binascii.Error, ValueError):
+        return None
+
+
+def parameter_value(parameter: dict[str, Any]) -> Any:
+    """A parameter's value: strings as sent; for other types the value is JSON text (``"10"`` is 10)."""
+    value = parameter.get("value")
+    if not isinstance(value, str) or parameter.get("type") in (None, "string"):
+        return value
+    try:
+        parsed = json.loads(value, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return value
+    return value if isinstance(parsed, float) and not math.isfinite(parsed) else parsed
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _parameters(raw: Any) -> dict[str, Any]:
+    return {p["name"]: parameter_value(p) for p in raw if isinstance(p, dict) and isinstance(p.get("name"), str)} \
+        if isinstance(raw, list) else {}
+
+
+@dataclass(slots=True)
+class _Answer:
+    pieces: list[str] = field(default_factory=list)
+    chunks: int = 0
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+
+class AgentTranslator(Translator):
+    """One InvokeAgent or InvokeInlineAgent response stream."""
+
+    def __init__(self, context: StreamContext) -> None:
+        super().__init__(context)
+        request = context.exchange.request
+        self.call: Call = call_of(request)
+        self.body = request.json if self.call.invokes and isinstance(request.json, dict) else None
+        self.ids = {key: value for key, value in self.call.handle().items() if key != "operation"}
+        self.started = self.ended = self.returned = False
+        self.answer = _Answer()
+        self.announced: str | None = None  # the final answer a top-level trace announced
+        self.finished_quietly = False  # a top-level FINISH observation without a finalResponse
+        self.intervened = self.failed = False
+        self.rationale: str | None = None
+        self.tokens = [0, 0]
+        self.flagged: set[str] = set()
+
+    def translate(self, native: NativeEvent) -> Events:
+        kind = native.type
+        if kind == "[json]":
+            self._once("LIFECYCLE-749", "a plain JSON object where an event-stream member was expected: skipped",
+                       native)
+            return []
+        if kind == "trace":
+            self._learn_ids(native)
+        events = [] if self.started else self._start(native)
+        if self.ended:
+            self._once("LIFECYCLE-741", f"{kind} after the exception that ended the stream", native)
+            return events
+        if kind == "chunk":
+            return events + self._chunk(native)
+        if kind == "trace":
+            return events + self._trace(native)
+        if kind == "returnControl":
+            return events + self._return_control(native)
+        if kind == "files":
+            self._files(native)
+        elif is_exception(kind):
+            return events + self._exception(native)
+        return events  # an unknown member: the pipeline logs it (SCHEMA-002)
+
+    def finish(self) -> Events:
+        if not self.started or self.ended:
+            return []
+        origin = ev.Origin(exchange=self.context.exchange.index)
+        self._check_chunk_sizes()
+        if self.returned:
+            return [*self._close_answer(origin, None), ev.TurnCompleted(origin=origin, stop="tool_use",
+                                                                        native_stop="returnControl")]
+        if self.answer.chunks:
+            text, announced = self.answer.text, None if self.intervened else self.announced
+            if announced is not None and text != announced and announced.startswith(text):
+                return []  # the announced answer was cut short: truncated
+            stop: ev.StopReason = "content_filter" if self.intervened else "end_turn"
+            return [*self._close_answer(origin, announced),
+                    ev.TurnCompleted(origin=origin, stop=stop,
+                                     native_stop="guardrail INTERVENED" if self.intervened else "chunk")]
+        if self.finished_quietly and self.announced is None:
+            return [ev.TurnCompleted(origin=origin, stop="end_turn", native_stop="FINISH")]
+        if self.failed:
+            return [ev.TurnCompleted(origin=origin, stop="error", native_stop="failureTrace")]
+        return []  # no answer arrived (or only part of an announced one): truncated
+
+    # -- start --------------------------------------------------------------------------------------
+
+    def _start(self, native: NativeEvent) -> Events:
+        self.started = True
+        self._check_headers()
+        facts = {"operation": self.call.operation, **self.ids} if self.call.operation else dict(self.ids)
+        return [ev.TurnStarted(origin=native.origin(), session_id=self.ids.get("sessionId"), native=facts or None)]
+
+    def _check_headers(self) -> None:
+        """C.4.1; a recording that kept no response headers at all cannot be judged."""
+        response = self.context.exchange.response
+        if not self.call.invokes or not response.headers:
+            return
+        session = response.header("x-amz-bedrock-agent-session-id")
+        if session != self.call.session:
+            self.flag("LIFECYCLE-740", f"x-amz-bedrock-agent-session-id is {session!r}, the request's sessionId "
+                                       f"{self.call.session!r}", expected=self.call.session, actual=session)
+        if response.header("x-amzn-bedrock-agent-content-type") is None:
+            self.flag("LIFECYCLE-740", "no x-amzn-bedrock-agent-content-type response header")
+
+    def _learn_ids(self, native: NativeEvent) -> None:
+        """Ids the URL did not give (a raw body) come from the called agent's traces; where the URL
+        gave them, that agent's traces must agree (LIFECYCLE-748)."""
+        data = native.data
+        if not top_level(data):
+            return
+        inline = self.call.operation == INVOKE_INLINE_AGENT  # an inline agent has no agent or alias id
+        for key in ("sessionId",) if inline else ("agentId", "agentAliasId", "sessionId"):
+            value = _text(data.get(key))
+            known = self.ids.get(key)
+            if value is None:
+                continue
+            if known is None:
+                self.ids[key] = value
+            elif value != known:
+                self._once("LIFECYCLE-748", f"a trace names {key} {value!r}, the request {known!r}", native,
+                           expected=known, actual=value)
+
+    # -- chunk ----------------------------------------------------------------------------------------
+
+    def _chunk(self, native: NativeEvent) -> Events:
+        answer = self.answer
+        if self.returned:
+            self._once("LIFECYCLE-744", "a chunk after the returnControl", native)
+        if answer.chunks == 1 and self.body is not None and not self._streaming():
+            self.flag("LIFECYCLE-742", "a second chunk, but the request did not set "
+                                       "streamingConfigurations.streamFinalResponse", native)
+        answer.chunks += 1
+        events: Events = [] if answer.chunks > 1 else [
+            ev.ItemStarted(origin=native.origin(), item_id="answer", kind="message", role="assistant")]
+        raw = native.data.get("bytes")
+        if raw is None:
+            return events  # a chunk may carry citations only
+        data = decode_blob(raw)
+        if data is None:
+            self.flag("LIFECYCLE-746", "chunk.bytes is not base64: dropped", native)
+            return events
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            self.flag("LIFECYCLE-746", f"chunk.bytes is not UTF-8 ({error.reason} at byte {error.start}): "
+                                       "read with replacement characters", native)
+            text = data.decode("utf-8", errors="replace")
+        answer.pieces.append(text)
+        return [*events, ev.TextDelta(origin=native.origin(), item_id="answer", text=text)]
+
+    def _streaming(self) -> bool:
+        return _dict(_dict(self.body).get("streamingConfigurations")).get("streamFinalResponse") is True
+
+    def _check_chunk_sizes(self) -> None:
+        if self.body is None or not self._streaming():
+            return
+        interval = _dict(self.body.get("streamingConfigurations")).get("applyGuardrailInterval")
+        wanted = interval if isinstance(interval, int) and interval >= 1 else DEFAULT_GUARDRAIL_INTERVAL
+        short = [n for n, piece in enumerate(self.answer.pieces[:-1]) if len(piece) < wanted]
+        if short:
+            self.flag("LIFECYCLE-743", f"chunk(s) {short} hold fewer than {wanted} characters before the last one")
+
+    def _close_answer(self, origin: ev.Origin, announced: str | None) -> Events:
+        if not self.answer.chunks:
+            return []
+        declared = ev.Declared(status="completed", text={0: announced} if announced is not None else None)
+        return [ev.ItemCompleted(origin=origin, item_id="answer", declared=declared)]
+
+    # -- trace ----------------------------------------------------------------------------------------
+
+    def _trace(self, native: NativeEvent) -> Events:
+        data = native.data
+        if self.body is not None and self.body.get("enableTrace") is not True:
+            self._once("LIFECYCLE-747", "a trace, but the request did not set enableTrace", native)
+        top = top_level(data)
+        events: Events = []
+        for step, raw in _dict(data.get("trace")).items():
+            body = _dict(raw)
+            events += self._usage(native, body)
+            if step in _STEPS_WITH_OBSERVATIONS:
+                self._orchestration(body, top)
+            elif step == "postProcessingTrace" and top:
+                parsed = _dict(_dict(body.get("modelInvocationOutput")).get("parsedResponse"))
+                if isinstance(parsed.get("text"), str):  # post-processing rewrites the final answer
+                    self.announced = parsed["text"]
+            elif step == "guardrailTrace" and top and body.get("action") == "INTERVENED":
+                self.intervened = True
+            elif step == "failureTrace":
+                self.failed = True
+                code = body.get("failureCode")
+                events.append(ev.ErrorReported(origin=native.origin(), code=None if code is None else str(code),
+                                               message=_text(body.get("failureReason")) or "failureTrace"))
+        return events
+
+    def _orchestration(self, body: dict[str, Any], top: bool) -> None:
+        """Keep the step's rationale until a new model call or an observation begins another step."""
+        if "rationale" in body:
+            self.rationale = _text(_dict(body["rationale"]).get("text"))
+        elif "modelInvocationInput" in body or "observation" in body:
+            self.rationale = None
+        observation = _dict(body.get("observation"))
+        if not top or observation.get("type") != "FINISH" and "finalResponse" not in observation:
+            return
+        final = observation.get("finalResponse")
+        if final is None:
+            self.finished_quietly = True
+        elif isinstance(_dict(final).get("text"), str):
+            self.announced = final["text"]
+
+    def _usage(self, native: NativeEvent, body: dict[str, Any]) -> Events:
+        """Every model invocation reports its own usage; the turn's is their sum (cumulative, as canonical)."""
+        usage = _dict(_dict(_dict(body.get("modelInvocationOutput")).get("metadata")).get("usage"))
+        counts = [usage.get("inputTokens"), usage.get("outputTokens")]
+        if not any(isinstance(n, int) and not isinstance(n, bool) for n in counts):
+            return []
+        for index, count in enumerate(counts):
+            if isinstance(count, int) and not isinstance(count, bool):
+                self.tokens[index] += count
+        return [ev.UsageReported(origin=native.origin(), input_tokens=self.tokens[0], output_tokens=self.tokens[1])]
+
+    # -- return of control ----------------------------------------------------------------------------
+
+    def _return_control(self, native: NativeEvent) -> Events:
+        if self.returned:
+            self._once("LIFECYCLE-744", "a second returnControl: skipped", native)
+            return []
+        self.returned = True
+        data = native.data
+        invocation = _text(data.get("invocationId")) or None
+        inputs = data.get("invocationInputs")
+        if invocation is None:
+            self.flag("LIFECYCLE-745", "returnControl without an invocationId", native)
+        if not isinstance(inputs, list) or not 1 <= len(inputs) <= MAX_INPUTS:
+            count = len(inputs) if isinstance(inputs, list) else "no list of"
+            self.flag("LIFECYCLE-745", f"returnControl with {count} invocationInputs (1 to {MAX_INPUTS})", native)
+        events: Events = []
+        origin = native.origin()
+        if self.rationale is not None:
+            events += [ev.ItemStarted(origin=origin, item_id="rationale", kind="message", role="assistant"),
+                       ev.TextDelta(origin=origin, item_id="rationale", text=self.rationale),
+                       ev.ItemCompleted(origin=origin, item_id="rationale", declared=ev.Declared(status="completed"))]
+        pending = []
+        for position, entry in enumerate(inputs if isinstance(inputs, list) else []):
+            call = self._input(native, position, entry)
+            if call is None:
+                continue
+            call_id = f"{invocation or 'returnControl'}_{position}"
+            name, arguments, facts = call
+            item_id = f"input.{position}"
+            events += [
+                ev.ItemStarted(origin=origin, item_id=item_id, kind="tool_call", name=name, call_id=call_id,
+                               executor="client"),
+                ev.ToolCallDelta(origin=origin, item_id=item_id,
+                                 text=json.dumps(arguments, ensure_ascii=False, separators=(",", ":"))),
+                ev.ItemCompleted(origin=origin, item_id=item_id, declared=ev.Declared(
+                    status="completed", name=name, call_id=call_id, native=facts)),
+            ]
+            pending.append(call_id)
+        handle = {**({"operation": self.call.operation} if self.call.invokes else {}), **self.ids}
+        if invocation is not None:
+            handle["invocationId"] = invocation
+        return [*events, ev.Interrupt(origin=origin, kind="return_control", pending=pending, handle=handle)]
+
+    def _input(self, native: NativeEvent, position: int,
+               entry: Any) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
+        """One invocation input as (name, arguments, the facts its result must repeat)."""
+        members = [key for key in ("functionInvocationInput", "apiInvocationInput") if key in _dict(entry)]
+        if len(members) != 1 or not isinstance(entry[members[0]], dict):
+            self.flag("LIFECYCLE-745", f"invocationInputs[{position}] is not exactly one functionInvocationInput "
+                                       "or apiInvocationInput: skipped", native)
+            return None
+        body = entry[members[0]]
+        group = _text(body.get("actionGroup"))
+        facts: dict[str, Any] = {"actionGroup": group}
+        for key in ("actionInvocationType", "agentId", "collaboratorName"):
+            if isinstance(body.get(key), str):
+                facts[key] = body[key]
+        if members[0] == "functionInvocationInput":
+            function = _text(body.get("function"))
+            facts |= {"kind": "function", "function": function}
+            name, arguments = function, _parameters(body.get("parameters"))
+            missing = [] if function else ["function"]
+        else:
+            path, method = _text(body.get("apiPath")), _text(body.get("httpMethod"))
+            facts |= {"kind": "api", "apiPath": path, "httpMethod": method}
+            name = f"{method} {path}" if path and method else None
+            arguments = _api_arguments(body)
+            missing = [key for key, value in (("apiPath", path), ("httpMethod", method)) if not value]
+        if not group:
+            missing.insert(0, "actionGroup")
+        if missing:
+            self.flag("LIFECYCLE-745", f"invocationInputs[{position}] lacks {', '.join(missing)}", native)
+        return name or f"input_{position}", arguments, facts
+
+    # -- files and exceptions -------------------------------------------------------------------------
+
+    def _files(self, native: NativeEvent) -> None:
+        files = native.data.get("files")
+        for index, item in enumerate(files if isinstance(files, list) else []):
+            raw = _dict(item).get("bytes")
+            if raw is not None and decode_blob(raw) is None:
+                self.flag("LIFECYCLE-746", f"files[{index}].bytes is not base64", native)
+
+    def _exception(self, native: NativeEvent) -> Events:
+        self.ended = True
+        data = native.data
+        code = _text(data.get("code")) if native.type == "[error]" else native.type
+        message = _text(data.get("message")) or _text(data.get("Message")) or code or "error"
+        origin = native.origin()
+        closing = [ev.ItemCompleted(origin=origin, item_id="answer", declared=ev.Declared(status="incomplete"))] \
+            if self.answer.chunks else []
+        return [*closing, ev.ErrorReported(origin=origin, code=code, message=message, retryable=code in RETRYABLE),
+                ev.TurnCompleted(origin=origin, stop="error", native_stop=code)]
+
+    def _once(self, check: str, message: str, native: NativeEvent, **details: Any) -> None:
+        if check not in self.flagged:
+            self.flagged.add(check)
+            self.flag(check, message, native, **details)
+
+
+def _api_arguments(body: dict[str, Any]) -> dict[str, Any]:
+    """An API input's arguments: its parameters, and its request body's properties per media type."""
+    arguments: dict[str, Any] = {"parameters": _parameters(body.get("parameters"))}
+    content = _dict(_dict(body.get("requestBody")).get("content"))
+    if content:
+        arguments["requestBody"] = {media: _parameters(_dict(part).get("properties"))
+                                    for media, part in content.items()}
+    return arguments
