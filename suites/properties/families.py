@@ -10,9 +10,6 @@ from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass
 from typing import Any
 
-from harness.providers.bedrock_agents.resume import InvocationResults
-from harness.providers.bedrock_converse.resume import ToolResults
-from harness.providers.gemini.resume import FunctionResponses
 from suites.properties.strategies import Family
 
 Body = dict[str, Any]
@@ -26,6 +23,31 @@ class Dialect:
     answers: Callable[[Body], MutableSequence[dict[str, Any]]]  # the list, in a next request, that holds the answers
     answer_key: str  # the field of an answer that names the call it answers
 
+
+
+class Unwrapped(MutableSequence[dict[str, Any]]):
+    """A list of one-member objects (``{"toolResult": {...}}``) seen as the list of their bodies, which
+    is where the answers' ids stand: Gemini's functionResponse parts, ConverseStream's toolResult blocks,
+    Bedrock Agents' functionResult / apiResult entries."""
+
+    def __init__(self, wrapped: list[dict[str, Any]], member: Callable[[dict[str, Any]], str]) -> None:
+        self.wrapped = wrapped
+        self.member = member  # the member name a body is wrapped in
+
+    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
+        return next(iter(self.wrapped[index].values()))
+
+    def __setitem__(self, index: int, value: dict[str, Any]) -> None:  # type: ignore[override]
+        self.wrapped[index] = {self.member(value): value}
+
+    def __delitem__(self, index: int) -> None:  # type: ignore[override]
+        del self.wrapped[index]
+
+    def __len__(self) -> int:
+        return len(self.wrapped)
+
+    def insert(self, index: int, value: dict[str, Any]) -> None:
+        self.wrapped.insert(index, {self.member(value): value})
 
 
 class ToolMessages(MutableSequence[dict[str, Any]]):
@@ -88,7 +110,7 @@ DIALECTS: dict[str, Dialect] = {
         family=Family(reasoning=True, stops=("end_turn", "max_tokens")),
         uri="https://generativelanguage.googleapis.com/v1beta/models/gemini-x:streamGenerateContent?alt=sse",
         prior={"contents": [{"role": "user", "parts": [{"text": "hi"}]}]},
-        answers=FunctionResponses,  # a view of the functionResponse bodies in the answer turn's parts
+        answers=lambda body: Unwrapped(body["contents"][-1]["parts"], lambda _: "functionResponse"),
         answer_key="id",
     ),
     "mistral-conversations": Dialect(
@@ -109,7 +131,7 @@ DIALECTS: dict[str, Dialect] = {
         family=Family(reasoning=True, stops=("end_turn", "max_tokens")),
         uri="https://bedrock-runtime.us-east-1.amazonaws.com/model/us.amazon.nova-micro-v1%3A0/converse-stream",
         prior={"messages": [{"role": "user", "content": [{"text": "hi"}]}], "inferenceConfig": {}},
-        answers=ToolResults,  # a view of the toolResult bodies in the answering user message's content
+        answers=lambda body: Unwrapped(body["messages"][-1]["content"], lambda _: "toolResult"),
         answer_key="toolUseId",
     ),
     "agent-session": Dialect(  # delta mode on PUT /session; harness/providers/agent_session/encode.py
@@ -131,7 +153,8 @@ DIALECTS: dict[str, Dialect] = {
         uri="https://bedrock-agent-runtime.us-east-1.amazonaws.com/agents/AGENT12345/agentAliases/ALIAS12345/"
             "sessions/session-0/text",  # the encoder's ids (its traces name them): the handle is the path
         prior={"inputText": "hi", "enableTrace": True},
-        answers=InvocationResults,  # a view of the functionResult bodies in sessionState.returnControlInvocationResults
+        answers=lambda body: Unwrapped(body["sessionState"]["returnControlInvocationResults"],
+                                       lambda result: "apiResult" if "apiPath" in result else "functionResult"),
         answer_key="function",  # results carry no id: they name the function they answer
     ),
 }

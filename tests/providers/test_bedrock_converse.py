@@ -22,7 +22,6 @@ from harness.cassette import CHUNKS_CONTENT_TYPE, Cassette, load
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
 from harness.pipeline import check_cassette, check_path, run_body
-from harness.providers.bedrock_converse import resume
 from harness.providers.bedrock_converse.encode import encode_turn
 from harness.providers.bedrock_converse.translator import EXCEPTIONS, model_of
 from harness.state import Item, Turn, Usage
@@ -459,17 +458,6 @@ def test_history_before_the_echo() -> None:
 
 def test_failed_turn_has_nothing_to_resume() -> None:
     assert provider.check_resume(Turn(status="failed"), Request(json={"messages": []}), 1) == []
-
-
-def test_tool_results_view_edits_the_answer_blocks() -> None:
-    body = built()
-    view = resume.ToolResults(body)
-    assert [answer["toolUseId"] for answer in view] == ["w1", "t2"]
-    view.insert(0, {"toolUseId": "x", "content": []})
-    del view[1]
-    view[0] = {"toolUseId": "y", "content": []}
-    assert [next(iter(block)) for block in body["messages"][-1]["content"]] == ["toolResult", "toolResult"]
-    assert [block["toolResult"]["toolUseId"] for block in body["messages"][-1]["content"]] == ["y", "t2"]
 
 
 # -- hostile input ---------------------------------------------------------------------------------------------

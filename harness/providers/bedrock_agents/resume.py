@@ -13,7 +13,6 @@ checked by ``sessions.order_checks`` instead.
 from __future__ import annotations
 
 import json
-from collections.abc import MutableSequence
 from typing import Any
 
 from harness.checks.resume import answer_checks
@@ -201,30 +200,3 @@ def _result(item: Item, output: Any) -> dict[str, Any]:
     if facts.get("collaboratorName") and facts.get("agentId"):
         result["agentId"] = facts["agentId"]
     return {"apiResult" if facts.get("kind") == "api" else "functionResult": result}
-
-
-class InvocationResults(MutableSequence[dict[str, Any]]):
-    """The answers of a next request as a list of functionResult / apiResult bodies (``function`` at
-    top level), backed by ``sessionState.returnControlInvocationResults``: what the property suites mutate."""
-
-    def __init__(self, body: dict[str, Any]) -> None:
-        self._entries: list[dict[str, Any]] = body["sessionState"][RESULTS]
-
-    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
-        return next(iter(self._entries[index].values()))
-
-    def __setitem__(self, index: int, value: dict[str, Any]) -> None:  # type: ignore[override]
-        self._entries[index] = _wrapped(value)
-
-    def __delitem__(self, index: int) -> None:  # type: ignore[override]
-        del self._entries[index]
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def insert(self, index: int, value: dict[str, Any]) -> None:
-        self._entries.insert(index, _wrapped(value))
-
-
-def _wrapped(result: dict[str, Any]) -> dict[str, Any]:
-    return {"apiResult" if "apiPath" in result else "functionResult": result}

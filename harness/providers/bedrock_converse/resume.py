@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import json
 from collections import Counter
-from collections.abc import MutableSequence
 from typing import Any
 
 from harness.checks.resume import answer_checks
@@ -300,26 +299,3 @@ def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[st
 def _tool_result(call_id: str, output: Any) -> Block:
     content = [{"text": output}] if isinstance(output, str) else [{"json": output}]
     return {"toolResult": {"toolUseId": call_id, "content": content, "status": "success"}}
-
-
-class ToolResults(MutableSequence[dict[str, Any]]):
-    """The answers of a next request as a list of toolResult bodies (``toolUseId`` at top level), backed
-    by the last message's content blocks: what the property suites mutate."""
-
-    def __init__(self, body: dict[str, Any]) -> None:
-        self._blocks: list[Block] = body["messages"][-1]["content"]
-
-    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
-        return self._blocks[index]["toolResult"]
-
-    def __setitem__(self, index: int, value: dict[str, Any]) -> None:  # type: ignore[override]
-        self._blocks[index] = {"toolResult": value}
-
-    def __delitem__(self, index: int) -> None:  # type: ignore[override]
-        del self._blocks[index]
-
-    def __len__(self) -> int:
-        return len(self._blocks)
-
-    def insert(self, index: int, value: dict[str, Any]) -> None:
-        self._blocks.insert(index, {"toolResult": value})

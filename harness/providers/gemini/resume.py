@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
-from collections.abc import MutableSequence
 from typing import Any
 
 from harness.checks.resume import answer_checks
@@ -251,26 +250,3 @@ def build(turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> 
     body["contents"] = [*contents, {"role": "model", "parts": model_parts(turn)},
                         {"role": "user", "parts": responses}]
     return body
-
-
-class FunctionResponses(MutableSequence[dict[str, Any]]):
-    """The answers of a next request as a list of functionResponse bodies (their ``id`` and ``name``
-    at top level), backed by the answer turn's parts: what the property suites mutate."""
-
-    def __init__(self, body: dict[str, Any]) -> None:
-        self._parts: list[Part] = body["contents"][-1]["parts"]
-
-    def __getitem__(self, index: int) -> dict[str, Any]:  # type: ignore[override]
-        return self._parts[index]["functionResponse"]
-
-    def __setitem__(self, index: int, value: dict[str, Any]) -> None:  # type: ignore[override]
-        self._parts[index] = {"functionResponse": value}
-
-    def __delitem__(self, index: int) -> None:  # type: ignore[override]
-        del self._parts[index]
-
-    def __len__(self) -> int:
-        return len(self._parts)
-
-    def insert(self, index: int, value: dict[str, Any]) -> None:
-        self._parts.insert(index, {"functionResponse": value})
