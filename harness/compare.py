@@ -78,7 +78,11 @@ def _calls(want: list[dict[str, Any]], got: list[dict[str, Any]]) -> list[tuple[
 
 
 def _difference(reference: Told, other: Told, path: str, expected: Any, actual: Any) -> Finding:
-    return finding("STATE-005", f"{path} differs: {reference.label} has {_clip(expected)}, {other.label} has "
+    if reference.cassette == other.cassette:  # within one cassette the location names it: keep messages portable
+        mine, theirs = f"exchange {reference.exchange}", f"exchange {other.exchange}"
+    else:
+        mine, theirs = reference.label, other.label
+    return finding("STATE-005", f"{path} differs: {mine} has {_clip(expected)}, {theirs} has "
                                 f"{_clip(actual)}", Location(cassette=other.cassette, exchange=other.exchange, path=path),
                    expected=expected, actual=actual)
 
