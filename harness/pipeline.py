@@ -204,6 +204,7 @@ def _exchange(
         return result, previous
     if provider is None:
         result.findings.append(finding("CASSETTE-010", f"no provider recognises {request.method} {request.uri}", where))
+        result.frames = len(_frames(exchange, None, result) or [])  # the framing can still be judged
         return result, previous
     result.provider = provider.name
     context = StreamContext(exchange=exchange)
@@ -234,18 +235,20 @@ def _exchange(
     return result, (provider, result.turn, request)
 
 
-def _frames(exchange: Exchange, provider: Provider, result: ExchangeReport) -> list[Frame] | None:
+def _frames(exchange: Exchange, provider: Provider | None, result: ExchangeReport) -> list[Frame] | None:
+    """The body's frames, by the framing its bytes and content type show (``provider``: what else the
+    family answers with; None when no family claimed the exchange)."""
     response = exchange.response
     body = response.body
     decoder: SSEDecoder | JSONLinesDecoder | JSONStreamDecoder | EventStreamDecoder
     if response.content_type == CHUNKS_CONTENT_TYPE:
         decoder = JSONLinesDecoder(exchange=exchange.index)
     elif response.content_type == EVENTSTREAM_CONTENT_TYPE or looks_like_eventstream(body):
-        if response.content_type != EVENTSTREAM_CONTENT_TYPE:
+        if response.content_type and response.content_type != EVENTSTREAM_CONTENT_TYPE:
             result.findings.append(finding("WIRE-007", f"an AWS event stream served as {response.content_type!r}",
                                            Location(exchange=exchange.index)))
         decoder = EventStreamDecoder(exchange=exchange.index)
-    elif provider.streams_json_arrays and body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+    elif provider is not None and provider.streams_json_arrays and body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         decoder = JSONStreamDecoder(exchange=exchange.index)  # served as application/json
     elif body.lstrip(b"\r\n").startswith(_SSE_STARTS):
         if response.content_type and response.content_type != "text/event-stream":
@@ -254,7 +257,7 @@ def _frames(exchange: Exchange, provider: Provider, result: ExchangeReport) -> l
         decoder = SSEDecoder(exchange=exchange.index)
     elif response.content_type == "text/event-stream":
         decoder = SSEDecoder(exchange=exchange.index)
-    elif provider.answers_json and body.lstrip().startswith(b"{"):
+    elif provider is not None and provider.answers_json and body.lstrip().startswith(b"{"):
         return [Frame(index=0, offset=0, end=len(body), data=body.decode("utf-8", errors="replace"))]
     else:
         return None

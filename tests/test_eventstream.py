@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.pipeline import run_body
+from harness.pipeline import check_path, run_body
 from harness.wire.eventstream import EventStreamDecoder, Header, encode_event, encode_message, parse_headers
 from suites.corpus import CORPUS
 
@@ -159,3 +159,11 @@ def test_an_event_stream_served_as_json_is_read_and_flagged() -> None:
     body = encode_event("chunk", b'{"bytes":"eyJ0eXBlIjoicGluZyJ9"}')  # {"type":"ping"}
     result = run_body("bedrock-invoke-model", body, content_type="application/json")
     assert result.frames == 1 and "WIRE-007" in {item.check for item in result.findings}
+
+
+@pytest.mark.parametrize("encoded", _skip_without_corpus(_vectors("negative")), ids=lambda p: p and p.name)
+def test_harness_check_judges_the_framing_of_a_body_no_family_claims(encoded: Path) -> None:
+    reason = encoded.with_name(encoded.name.replace(".encoded.bin", ".decoded.json")).read_text().strip()
+    report = check_path(encoded)
+    assert {item.check for item in report.findings} == {"CASSETTE-010", NEGATIVE_CHECKS[reason]}
+    assert report.verdict == "fail"
