@@ -20,7 +20,7 @@ SHIPPED = sorted(ROOT.rglob("*.yaml"))
 def test_produces_exactly_what_it_declares(path: Path) -> None:
     report = check_path(path)
     declared = set(report.meta.expect)
-    assert report.meta.provider == path.parent.name
+    assert report.meta.provider == path.parent.name or path.parent.name == "regressions"  # kept failures (README)
     assert (report.meta.written_by or "").startswith("provider-conformance-harness")
     assert {f.check for f in report.findings if f.severity is not Severity.info} <= declared
     assert declared <= {f.check for f in report.findings}
