@@ -16,7 +16,7 @@ import orjson
 from harness.cassette import EVENTSTREAM_CONTENT_TYPE
 from harness.exchange import Exchange
 from harness.findings import Finding, Location, finding
-from harness.providers.base import Framing, NativeEvent, Provider
+from harness.providers.base import Framing, NativeEvent, Provider, json_object
 from harness.wire import eventstream
 from harness.wire.frames import Frame
 
@@ -54,13 +54,7 @@ class EventStreamProvider(Provider):
             return {"code": frame.event, "message": frame.headers.get(":error-message", "")}
         if not (frame.payload or b"").strip():
             return {}
-        try:
-            payload = orjson.loads(frame.payload or b"")
-        except orjson.JSONDecodeError as error:
-            return [finding("WIRE-004", f"payload is not JSON: {error}", where, actual=frame.data[:200])]
-        if not isinstance(payload, dict):
-            return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object", where)]
-        return payload
+        return json_object(frame.payload or b"", where)
 
     def _unframed(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """A line of a chunk fixture: ``{"<member>": payload}``, the union written out."""

@@ -8,6 +8,7 @@ or folds state: those rooms belong to the report, wire and reducer modules.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -147,13 +148,9 @@ class Provider(ABC):
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """Turn one frame into a native event, or into findings saying why it cannot be one."""
-        try:
-            payload = orjson.loads(frame.data)
-        except orjson.JSONDecodeError as error:
-            return [finding("WIRE-004", f"data is not JSON: {error}", _at(frame, exchange), actual=frame.data[:200])]
-        if not isinstance(payload, dict):
-            return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object",
-                            _at(frame, exchange))]
+        payload = json_object(frame.data, _at(frame, exchange))
+        if isinstance(payload, list):
+            return payload
         kind = self.native_type(payload, frame)
         if kind is None:
             return [finding("SCHEMA-004", "payload has no string `type`", _at(frame, exchange))]
@@ -218,6 +215,29 @@ class Provider(ABC):
     def resume_cursor(self, request: Request) -> int | None:
         """For protocols that re-attach dropped streams: the cursor the request resumes after."""
         return None
+
+
+def strict_json(text: str | bytes) -> Any:
+    """The standard library's parse, for payloads whose integers must stay exact beyond 64 bits (orjson
+    turns them into floats); the NaN and Infinity it would accept are refused, as JSON refuses them."""
+    return json.loads(text, parse_constant=_not_json)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_object(raw: str | bytes, where: Location, *, exact: bool = False) -> dict[str, Any] | list[Finding]:
+    """A payload parsed as a JSON object (``exact``: by ``strict_json``), or the WIRE finding saying why
+    it is not one."""
+    try:
+        payload = strict_json(raw) if exact else orjson.loads(raw)
+    except (ValueError, RecursionError) as error:  # orjson.JSONDecodeError is a ValueError
+        text = raw[:200].decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw[:200]
+        return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=text)]
+    if not isinstance(payload, dict):
+        return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object", where)]
+    return payload
 
 
 def _at(frame: Frame, exchange: int) -> Location:

@@ -11,7 +11,6 @@ under cassettes/agent-session/ are written from the spec.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from harness.exchange import Exchange
@@ -19,17 +18,13 @@ from harness.findings import Finding, Location, finding
 from harness.providers.agent_session import encode, resume
 from harness.providers.agent_session.request import session_path
 from harness.providers.agent_session.translator import RESPONSE, SessionTranslator
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
+from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator, json_object
 from harness.state import Turn
 from harness.wire.frames import Frame
 
 __all__ = ["AgentSession"]
 
 _SNIFF = (b"event: session_start", b"event:session_start", b"event: turn_start", b"event:turn_start")
-
-
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 class AgentSession(Provider):
@@ -50,12 +45,9 @@ class AgentSession(Provider):
         ``messages``. The standard library parses: ``input`` is JSON inside the payload, and integers
         beyond 64 bits must stay exact (orjson turns them into floats)."""
         where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
-        try:
-            payload = json.loads(frame.data, parse_constant=_not_json)
-        except (ValueError, RecursionError) as error:
-            return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=frame.data[:200])]
-        if not isinstance(payload, dict):
-            return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object", where)]
+        payload = json_object(frame.data, where, exact=True)
+        if isinstance(payload, list):
+            return payload
         kind = frame.event or (RESPONSE if "messages" in payload else None)
         if kind is None:
             return [finding("SCHEMA-004", "an SSE frame without an event name (the protocol names every event)",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness import events as ev
-from harness.providers.base import NativeEvent, StreamContext, Translator
+from harness.providers.base import NativeEvent, StreamContext, Translator, strict_json
 from harness.providers.bedrock_agents.operations import INVOKE_INLINE_AGENT, Call, call_of
 
 Events = list[ev.CanonicalEvent]
@@ -73,14 +73,10 @@ def parameter_value(parameter: dict[str, Any]) -> Any:
     if not isinstance(value, str) or parameter.get("type") in (None, "string"):
         return value
     try:
-        parsed = json.loads(value, parse_constant=_no_constant)
+        parsed = strict_json(value)
     except (ValueError, RecursionError):
         return value
     return value if isinstance(parsed, float) and not math.isfinite(parsed) else parsed
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _parameters(raw: Any) -> dict[str, Any]:

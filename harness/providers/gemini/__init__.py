@@ -8,12 +8,11 @@ contract in ``resume.py``, the encoder in ``encode.py``; this module recognises 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from harness.exchange import Exchange
-from harness.findings import Finding, Location, finding
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
+from harness.findings import Finding, Location
+from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator, json_object
 from harness.providers.gemini import encode, resume
 from harness.providers.gemini.translator import GeminiTranslator
 from harness.state import Turn
@@ -24,10 +23,6 @@ __all__ = ["Gemini"]
 _HOSTS = ("generativelanguage.googleapis.com", "aiplatform.googleapis.com")
 _METHODS = (":streamGenerateContent", ":generateContent")
 _SNIFF = (b'"candidates"', b'"usageMetadata"', b'"promptFeedback"')
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
 
 
 class Gemini(Provider):
@@ -56,12 +51,9 @@ class Gemini(Provider):
         """The standard library parser: arguments are JSON inside the payload, and integers beyond 64
         bits must stay exact (orjson turns them into floats)."""
         where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
-        try:
-            payload = json.loads(frame.data, parse_constant=_reject_constant)
-        except (ValueError, RecursionError) as error:
-            return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=frame.data[:200])]
-        if not isinstance(payload, dict):
-            return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object", where)]
+        payload = json_object(frame.data, where, exact=True)
+        if isinstance(payload, list):
+            return payload
         return NativeEvent(type=self.native_type(payload, frame) or "", data=payload, frame=frame.index,
                            offset=frame.offset, exchange=exchange, sse_event=frame.event)
 
