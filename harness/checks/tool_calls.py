@@ -9,7 +9,7 @@ from typing import Any
 
 from harness.exchange import Request
 from harness.findings import Finding, Location, Severity, finding
-from harness.state import Item
+from harness.state import Item, Turn
 
 Message = dict[str, Any]
 
@@ -35,6 +35,17 @@ def arguments_of(item: Item) -> str:
 def tool_calls(message: Message) -> list[dict[str, Any]]:
     calls = message.get("tool_calls")
     return [c if isinstance(c, dict) else {} for c in calls] if isinstance(calls, list) else []
+
+
+def produced(turn: Turn) -> dict[str, Item]:
+    """The turn's client tool calls by call id: what an echo must repeat and the answers must name."""
+    return {item.call_id: item for item in turn.client_calls if item.call_id}
+
+
+def echo_of(messages: list[Message], calls: dict[str, Item]) -> int | None:
+    """The last assistant message naming one of the turn's calls: where the echo of the turn stands."""
+    return next((n for n in reversed(range(len(messages))) if messages[n].get("role") == "assistant"
+                 and any(call.get("id") in calls for call in tool_calls(messages[n]))), None)
 
 
 def echo_checks(produced: dict[str, Item], message: Message, at: int, exchange: int, string_rule: str) -> list[Finding]:

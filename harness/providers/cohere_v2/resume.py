@@ -17,8 +17,9 @@ from harness.checks.tool_calls import (
     Message,
     arguments_of,
     echo_checks,
+    echo_of,
     messages_of,
-    tool_calls,
+    produced,
 )
 from harness.checks.tool_calls import is_continuation as is_continuation  # this module's contract
 from harness.exchange import Request
@@ -31,10 +32,9 @@ def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
     if turn.status == "failed":
         return []
     messages = messages_of(request)
-    produced = {item.call_id: item for item in turn.client_calls if item.call_id}
+    calls = produced(turn)
     interrupt = turn.interrupt or Interrupt(kind="tool_calls")
-    echo = next((n for n in reversed(range(len(messages))) if messages[n].get("role") == "assistant"
-                 and any(call.get("id") in produced for call in tool_calls(messages[n]))), None)
+    echo = echo_of(messages, calls)
     found: list[Finding] = []
     if echo is None:
         if interrupt.pending:
@@ -42,7 +42,7 @@ def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
                                  Location(exchange=exchange, path="messages")))
         start = len(messages)
     else:
-        found += _echo(produced, messages[echo], echo, exchange)
+        found += _echo(calls, messages[echo], echo, exchange)
         start = echo + 1
     answers: list[Answer] = []
     for n in range(start, len(messages)):

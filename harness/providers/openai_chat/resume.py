@@ -22,7 +22,9 @@ from harness.checks.tool_calls import (
     Message,
     arguments_of,
     echo_checks,
+    echo_of,
     messages_of,
+    produced,
     tool_calls,
 )
 from harness.checks.tool_calls import is_continuation as is_continuation  # this module's contract
@@ -33,18 +35,13 @@ from harness.providers.openai_chat import mistral
 from harness.state import Interrupt, Item, Turn
 
 
-def produced(turn: Turn) -> dict[str, Item]:
-    """The turn's tool calls by call id (choice 0's: the only ones of kind tool_call)."""
-    return {item.call_id: item for item in turn.client_calls if item.call_id}
-
-
 def find_echo(messages: list[Message], calls: dict[str, Item]) -> int | None:
-    """The assistant message echoing the turn: the last naming one of its calls, else the last assistant."""
-    assistants = [n for n, message in enumerate(messages) if message.get("role") == "assistant"]
-    for n in reversed(assistants):
-        if any(call.get("id") in calls for call in tool_calls(messages[n])):
-            return n
-    return assistants[-1] if assistants and not calls else None
+    """The assistant message echoing the turn: the last naming one of its calls; for a turn without
+    calls, the last assistant message."""
+    at = echo_of(messages, calls)
+    if at is not None or calls:
+        return at
+    return next((n for n in reversed(range(len(messages))) if messages[n].get("role") == "assistant"), None)
 
 
 # -- the checks ----------------------------------------------------------------------------------------
