@@ -9,6 +9,7 @@ hold one ``{"<member>": payload}`` object per line, and are read the same way.
 
 from __future__ import annotations
 
+import base64
 from typing import Any, ClassVar
 
 import orjson
@@ -28,12 +29,16 @@ class EventStreamProvider(Provider):
     event_types: ClassVar[frozenset[str]] = frozenset()  # the union members that identify this family
 
     def sniff(self, exchange: Exchange) -> bool:
-        """Whether the first event in the body is one of this family's (for raw ``.bin`` files)."""
+        """Whether the body opens with one of this family's events (for raw ``.bin`` files)."""
         body = exchange.response.body
         if exchange.response.content_type == EVENTSTREAM_CONTENT_TYPE or eventstream.looks_like_eventstream(body):
             frames = eventstream.EventStreamDecoder().feed(body[: 64 * 1024])
-            return bool(frames) and frames[0].event in self.event_types
+            return bool(frames) and self.opens_with(frames[0])
         return False
+
+    def opens_with(self, frame: Frame) -> bool:
+        """Whether a stream whose first message is ``frame`` is this family's."""
+        return frame.event in self.event_types
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         if frame.payload is None:
@@ -80,3 +85,13 @@ class EventStreamProvider(Provider):
                 str(kind), text.encode("utf-8", errors="surrogatepass"))
             for kind, text in payloads
         )
+
+
+def chunk_event(frame: Frame) -> dict[str, Any] | None:
+    """The JSON object a ``chunk`` message carries as base64 ``bytes``, if it carries one: InvokeModel
+    wraps a model's events that way, while Bedrock Agents' chunks carry answer text."""
+    try:
+        event = orjson.loads(base64.b64decode(orjson.loads(frame.payload or b"{}")["bytes"], validate=True))
+    except (ValueError, TypeError, KeyError):  # not JSON, not base64 (binascii.Error), no `bytes` member
+        return None
+    return event if isinstance(event, dict) else None

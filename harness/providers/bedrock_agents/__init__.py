@@ -17,15 +17,14 @@ import orjson
 
 from harness.exchange import Exchange
 from harness.findings import Finding
-from harness.providers.aws import EventStreamProvider
+from harness.providers.aws import EventStreamProvider, chunk_event
 from harness.providers.base import Fragmenter, NativeEvent, StreamContext, Translator
 from harness.providers.bedrock_agents import resume
 from harness.providers.bedrock_agents.encode import encode_turn
 from harness.providers.bedrock_agents.operations import call_of
 from harness.providers.bedrock_agents.sessions import SessionTranslator
-from harness.providers.bedrock_agents.translator import AgentTranslator, decode_blob
+from harness.providers.bedrock_agents.translator import AgentTranslator
 from harness.state import Turn
-from harness.wire import eventstream
 from harness.wire.frames import Frame
 
 __all__ = ["BedrockAgents"]
@@ -42,18 +41,9 @@ class BedrockAgents(EventStreamProvider):
         """The operation's path (C.1, C.6), else the first event of a raw body (``.bin``)."""
         return call_of(exchange.request).operation is not None or self.sniff(exchange)
 
-    def sniff(self, exchange: Exchange) -> bool:
+    def opens_with(self, frame: Frame) -> bool:
         """InvokeModelWithResponseStream also opens with ``chunk``, whose bytes are a JSON event, not text."""
-        if not super().sniff(exchange):
-            return False
-        first = eventstream.EventStreamDecoder().feed(exchange.response.body[: 64 * 1024])[0]
-        if first.event != "chunk":
-            return True
-        try:
-            inner = orjson.loads(decode_blob(orjson.loads(first.payload or b"{}").get("bytes")) or b"")
-        except (orjson.JSONDecodeError, AttributeError):
-            return True
-        return not isinstance(inner, dict)
+        return super().opens_with(frame) and (frame.event != "chunk" or chunk_event(frame) is None)
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """Unmodelled ``error`` messages become ``[error]`` events; a whole JSON object that is not one

@@ -21,7 +21,7 @@ import orjson
 from harness.exchange import Exchange
 from harness.findings import Finding, finding
 from harness.providers.anthropic_messages import AnthropicMessages
-from harness.providers.aws import EventStreamProvider
+from harness.providers.aws import EventStreamProvider, chunk_event
 from harness.providers.base import NativeEvent, Provider
 from harness.wire import eventstream
 from harness.wire.frames import Frame
@@ -41,7 +41,10 @@ class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
         request = exchange.request
         if "amazonaws.com" in request.uri and request.path.endswith(_PATH):
             return True
-        return self.sniff(exchange) and _first_inner_type(exchange.response.body) == "message_start"
+        return self.sniff(exchange)
+
+    def opens_with(self, frame: Frame) -> bool:
+        return frame.event == "chunk" and (chunk_event(frame) or {}).get("type") == "message_start"
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         outer = super().parse(frame, exchange)
@@ -97,14 +100,3 @@ def _as_anthropic_error(outer: NativeEvent) -> NativeEvent | list[Finding]:
     message = outer.data.get("message") or outer.data.get("Message") or ""
     data = {"type": "error", "error": {"type": EXCEPTIONS[outer.type], "message": f"{outer.type}: {message}"}}
     return NativeEvent(type="error", data=data, frame=outer.frame, offset=outer.offset, exchange=outer.exchange)
-
-
-def _first_inner_type(body: bytes) -> str | None:
-    frames = eventstream.EventStreamDecoder().feed(body[: 64 * 1024])
-    if not frames:
-        return None
-    try:
-        inner = _inner(orjson.loads(frames[0].payload or b"{}").get("bytes"))
-    except (orjson.JSONDecodeError, AttributeError):
-        return None
-    return inner.get("type") if isinstance(inner, dict) else None
