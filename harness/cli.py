@@ -14,6 +14,7 @@ import orjson
 from rich.console import Console
 from rich.table import Table
 
+from harness import events as ev
 from harness.findings import catalogue
 from harness.providers import PROVIDERS
 
@@ -71,7 +72,7 @@ def replay(cassette: Path, provider: str | None, only: int | None, as_json: bool
     from harness.pipeline import check_path
     from harness.report.model import turn_data
 
-    report = check_path(cassette, provider)
+    report = check_path(cassette, provider, keep_events=True)
     console = _console()
     for exchange in report.exchanges:
         if only is not None and exchange.index != only:
@@ -79,12 +80,12 @@ def replay(cassette: Path, provider: str | None, only: int | None, as_json: bool
         turn = turn_data(exchange.turn) if exchange.turn else None
         if as_json:
             for event in exchange.events:
-                click.echo(event.model_dump_json(exclude_defaults=False))
+                click.echo(orjson.dumps(ev.dump(event)).decode())
             click.echo(orjson.dumps({"exchange": exchange.index, "turn": turn}).decode())
             continue
         console.rule(f"exchange {exchange.index}: {exchange.method} {exchange.uri} ({exchange.provider})")
         for event in exchange.events:
-            fields = event.model_dump(exclude={"seq", "origin", "type"}, exclude_none=True)
+            fields = ev.dump(event, exclude={"seq", "origin", "type"}, exclude_none=True)
             origin = event.origin
             console.print(f"[dim]{event.seq:>5} f{origin.frame} {origin.native_type or ''}[/dim] "
                           f"[bold]{event.type}[/bold] {fields}", highlight=False, soft_wrap=True)

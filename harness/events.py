@@ -6,9 +6,10 @@ meaning. ``schemas/canonical/`` is generated from these models (``python -m harn
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, with_config
 
 ItemKind = Literal["message", "reasoning", "tool_call", "tool_result", "approval_request", "handoff", "other"]
 Executor = Literal["client", "server"]
@@ -18,10 +19,13 @@ StopReason = Literal[
 ]
 
 
-class Origin(BaseModel):
-    """Where a canonical event came from, so a finding on it can point at the wire."""
+@with_config(ConfigDict(extra="forbid"))
+@dataclass(slots=True)
+class Origin:
+    """Where a canonical event came from, so a finding on it can point at the wire.
 
-    model_config = ConfigDict(frozen=True)
+    Built once per native event and shared by every canonical event made from it; never mutated.
+    """
 
     exchange: int | None = None
     frame: int | None = None
@@ -29,14 +33,20 @@ class Origin(BaseModel):
     native_type: str | None = None
     native_seq: int | None = None
 
+# Canonical events are plain slotted dataclasses, not pydantic models: the hot path builds one or
+# more per native event, and a model costs four times as much to build (bench/README.md). Pydantic
+# still validates them, dumps them and writes their schemas, through ``canonical_event_adapter``.
+_event = dataclass(slots=True, kw_only=True)
 
-class _Event(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
+@with_config(ConfigDict(extra="forbid"))
+@_event
+class _Event:
     seq: int = 0
-    origin: Origin = Origin()
+    origin: Origin = field(default_factory=Origin)
 
 
+@_event
 class TurnStarted(_Event):
     type: Literal["turn.started"] = "turn.started"
     response_id: str | None = None
@@ -47,6 +57,7 @@ class TurnStarted(_Event):
     native: dict[str, Any] | None = None  # provider facts the resume contract needs (store, background...)
 
 
+@_event
 class ItemStarted(_Event):
     type: Literal["item.started"] = "item.started"
     item_id: str
@@ -57,6 +68,7 @@ class ItemStarted(_Event):
     executor: Executor | None = None
 
 
+@_event
 class TextDelta(_Event):
     type: Literal["text.delta"] = "text.delta"
     item_id: str
@@ -64,6 +76,7 @@ class TextDelta(_Event):
     text: str
 
 
+@_event
 class ReasoningDelta(_Event):
     type: Literal["reasoning.delta"] = "reasoning.delta"
     item_id: str
@@ -71,6 +84,7 @@ class ReasoningDelta(_Event):
     text: str
 
 
+@_event
 class RefusalDelta(_Event):
     type: Literal["refusal.delta"] = "refusal.delta"
     item_id: str
@@ -78,12 +92,14 @@ class RefusalDelta(_Event):
     text: str
 
 
+@_event
 class ToolCallDelta(_Event):
     type: Literal["tool_call.delta"] = "tool_call.delta"
     item_id: str
     text: str
 
 
+@_event
 class ToolCallFragment(_Event):
     """A structural argument fragment: a JSON path and a value (Gemini's ``partialArgs``)."""
 
@@ -109,12 +125,14 @@ class Declared(BaseModel):
     native: dict[str, Any] | None = None  # provider-opaque values the next request must echo (signatures...)
 
 
+@_event
 class ItemCompleted(_Event):
     type: Literal["item.completed"] = "item.completed"
     item_id: str
-    declared: Declared = Declared()
+    declared: Declared = field(default_factory=Declared)
 
 
+@_event
 class ToolResult(_Event):
     type: Literal["tool.result"] = "tool.result"
     call_id: str
@@ -123,13 +141,15 @@ class ToolResult(_Event):
     executor: Executor = "server"
 
 
+@_event
 class Interrupt(_Event):
     type: Literal["interrupt"] = "interrupt"
     kind: InterruptKind
-    pending: list[str] = Field(default_factory=list)
-    handle: dict[str, Any] = Field(default_factory=dict)
+    pending: list[str] = field(default_factory=list)
+    handle: dict[str, Any] = field(default_factory=dict)
 
 
+@_event
 class UsageReported(_Event):
     type: Literal["usage"] = "usage"
     input_tokens: int | None = None
@@ -139,12 +159,14 @@ class UsageReported(_Event):
     total_tokens: int | None = None
 
 
+@_event
 class TurnCompleted(_Event):
     type: Literal["turn.completed"] = "turn.completed"
     stop: StopReason
     native_stop: str | None = None
 
 
+@_event
 class ErrorReported(_Event):
     type: Literal["error"] = "error"
     code: str | None = None
@@ -173,6 +195,11 @@ CanonicalEvent = Annotated[
 
 canonical_event_adapter: TypeAdapter[CanonicalEvent] = TypeAdapter(CanonicalEvent)
 
+
+def dump(event: CanonicalEvent, **options: Any) -> dict[str, Any]:
+    """An event as JSON-ready data (``options``: pydantic's ``exclude_defaults``, ``exclude``...)."""
+    return canonical_event_adapter.dump_python(event, mode="json", **options)
+
 __all__ = [
     "CanonicalEvent",
     "Declared",
@@ -191,4 +218,5 @@ __all__ = [
     "TurnStarted",
     "UsageReported",
     "canonical_event_adapter",
+    "dump",
 ]

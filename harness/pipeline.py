@@ -8,10 +8,10 @@ through the resume contract.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,10 @@ from harness.checks.state import state_checks
 from harness.compare import Told, compare_turns
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Finding, Location, Severity, catalogue, finding
-from harness.providers.base import NativeEvent, Provider, StreamContext
+from harness.providers.base import NativeEvent, Provider, StreamContext, Translator
 from harness.reducer import Reducer
 from harness.schemas import schemas_for
-from harness.sequencer import sequence
+from harness.sequencer import Sequencer
 from harness.state import ErrorInfo, Turn
 from harness.wire.eventstream import EventStreamDecoder, looks_like_eventstream
 from harness.wire.frames import Frame
@@ -42,6 +42,7 @@ from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.jsonstream import JSONStreamDecoder
 from harness.wire.sse import SSEDecoder
 
+Decoder = SSEDecoder | JSONLinesDecoder | JSONStreamDecoder | EventStreamDecoder
 _SSE_STARTS = (b"event:", b"data:", b":", b"id:", b"retry:", b"\xef\xbb\xbf")
 
 
@@ -52,7 +53,8 @@ class ExchangeReport:
     method: str
     uri: str
     turn: Turn | None = None
-    events: list[ev.CanonicalEvent] = field(default_factory=list)
+    events: list[ev.CanonicalEvent] = field(default_factory=list)  # the canonical log, when asked to keep it
+    event_count: int = 0
     findings: list[Finding] = field(default_factory=list)
     frames: int = 0
     resumed_after: int | None = None
@@ -88,26 +90,30 @@ class CassetteReport:
 # -- entry points -------------------------------------------------------------------------------------
 
 
-def check_paths(paths: list[Path], provider: str | None = None) -> list[CassetteReport]:
-    """Every cassette under the given files and folders (recursively), in path order."""
+def check_paths(paths: list[Path], provider: str | None = None, *, keep_events: bool = False) -> list[CassetteReport]:
+    """Every cassette under the given files and folders (recursively), in path order.
+
+    ``keep_events`` keeps each exchange's canonical event log on its report (``harness replay``,
+    snapshots); a check does not need it, and without it memory stays flat however long a stream is.
+    """
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files += sorted(p for p in path.rglob("*") if p.is_file() and is_cassette_file(p))
         else:
             files.append(path)
-    return [check_path(file, provider) for file in files]
+    return [check_path(file, provider, keep_events=keep_events) for file in files]
 
 
-def check_path(path: Path, provider: str | None = None) -> CassetteReport:
-    return check_cassette(load(path, provider))
+def check_path(path: Path, provider: str | None = None, *, keep_events: bool = False) -> CassetteReport:
+    return check_cassette(load(path, provider), keep_events=keep_events)
 
 
-def check_cassette(cassette: Cassette) -> CassetteReport:
+def check_cassette(cassette: Cassette, *, keep_events: bool = False) -> CassetteReport:
     report = CassetteReport(path=str(cassette.path), meta=cassette.meta)
     previous: tuple[Provider, Turn, Request] | None = None
     for exchange in _unconcatenated(cassette.exchanges):
-        result, previous = _run_exchange(exchange, previous)
+        result, previous = _run_exchange(exchange, previous, keep_events)
         report.exchanges.append(result)
     located = [_locate(f, report.path) for f in cassette.findings]
     for result in report.exchanges:
@@ -154,7 +160,7 @@ def _unconcatenated(exchanges: list[Exchange]) -> list[Exchange]:
 
 
 def run_body(provider: str, body: bytes | list[bytes], request_json: Any = None,
-             content_type: str | None = None) -> ExchangeReport:
+             content_type: str | None = None, *, keep_events: bool = False) -> ExchangeReport:
     """Run one raw response body (or its chunks, in arrival order) through the pipeline, served with the
     content type of the family's framing unless told otherwise."""
     pieces = [body] if isinstance(body, bytes) else body
@@ -163,7 +169,7 @@ def run_body(provider: str, body: bytes | list[bytes], request_json: Any = None,
     content_type = content_type or providers.get(provider).content_type
     response = Response(headers={"content-type": [content_type]}, body=b"".join(pieces), chunks=cuts or None)
     exchange = Exchange(index=0, request=request, response=response, provider_hint=provider)
-    result, _ = _run_exchange(exchange, None)
+    result, _ = _run_exchange(exchange, None, keep_events)
     return result
 
 
@@ -185,14 +191,14 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _run_exchange(
-    exchange: Exchange, previous: tuple[Provider, Turn, Request] | None
+    exchange: Exchange, previous: tuple[Provider, Turn, Request] | None, keep_events: bool
 ) -> tuple[ExchangeReport, tuple[Provider, Turn, Request] | None]:
     with _collector_paused():
-        return _exchange(exchange, previous)
+        return _exchange(exchange, previous, keep_events)
 
 
 def _exchange(
-    exchange: Exchange, previous: tuple[Provider, Turn, Request] | None
+    exchange: Exchange, previous: tuple[Provider, Turn, Request] | None, keep_events: bool
 ) -> tuple[ExchangeReport, tuple[Provider, Turn, Request] | None]:
     request, response = exchange.request, exchange.response
     result = ExchangeReport(index=exchange.index, provider=None, method=request.method, uri=request.uri)
@@ -204,7 +210,7 @@ def _exchange(
         return result, previous
     if provider is None:
         result.findings.append(finding("CASSETTE-010", f"no provider recognises {request.method} {request.uri}", where))
-        result.frames = len(_frames(exchange, None, result) or [])  # the framing can still be judged
+        result.frames = sum(1 for _ in _frames(exchange, None, result.findings) or ())  # the framing is still judged
         return result, previous
     result.provider = provider.name
     context = StreamContext(exchange=exchange)
@@ -222,38 +228,44 @@ def _exchange(
         if _wants_stream(request, response):
             result.findings.append(finding("WIRE-006", "empty body for a streaming request", where))
         return result, previous
-    frames = _frames(exchange, provider, result)
+    # One pass, frame by frame: decode, parse and validate, order, translate, fold. Nothing per event
+    # outlives its turn through the loop, unless the event log is kept; each stage's findings wait in
+    # their own list, so the report lists them stage by stage whatever the interleaving.
+    wire: list[Finding] = []
+    frames = _frames(exchange, provider, wire)
     if frames is None:
         return result, previous  # a non-streamed JSON answer: nothing to replay
-    result.frames = len(frames)
-    natives = _natives(provider, frames, exchange.index, result.findings)
-    if provider.has_sequence_numbers:
-        natives, order = sequence(natives, exchange=exchange.index, resumed_after=context.resumed_after)
-        result.findings += order
-    result.turn = _fold(provider, context, natives, result)
-    result.findings += state_checks(result.turn, exchange.index)
+    parsing: list[Finding] = []
+    natives = _natives(provider, frames, exchange.index, parsing, result)
+    sequencer = Sequencer(resumed_after=context.resumed_after) if provider.has_sequence_numbers else None
+    if sequencer is not None:
+        natives = sequencer.order(natives)
+    translator = provider.translator(context)
+    result.turn, reducer = _fold(translator, context.seed, natives, result, keep_events)
+    result.findings += wire + parsing + (sequencer.findings if sequencer else [])
+    result.findings += translator.findings + reducer.findings + state_checks(result.turn, exchange.index)
     return result, (provider, result.turn, request)
 
 
-def _frames(exchange: Exchange, provider: Provider | None, result: ExchangeReport) -> list[Frame] | None:
+def _frames(exchange: Exchange, provider: Provider | None, findings: list[Finding]) -> Iterable[Frame] | None:
     """The body's frames, by the framing its bytes and content type show (``provider``: what else the
-    family answers with; None when no family claimed the exchange)."""
+    family answers with; None when no family claimed the exchange), decoded as they are read."""
     response = exchange.response
     body = response.body
-    decoder: SSEDecoder | JSONLinesDecoder | JSONStreamDecoder | EventStreamDecoder
+    decoder: Decoder
     if response.content_type == CHUNKS_CONTENT_TYPE:
         decoder = JSONLinesDecoder(exchange=exchange.index)
     elif response.content_type == EVENTSTREAM_CONTENT_TYPE or looks_like_eventstream(body):
         if response.content_type and response.content_type != EVENTSTREAM_CONTENT_TYPE:
-            result.findings.append(finding("WIRE-007", f"an AWS event stream served as {response.content_type!r}",
-                                           Location(exchange=exchange.index)))
+            findings.append(finding("WIRE-007", f"an AWS event stream served as {response.content_type!r}",
+                                    Location(exchange=exchange.index)))
         decoder = EventStreamDecoder(exchange=exchange.index)
     elif provider is not None and provider.streams_json_arrays and body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         decoder = JSONStreamDecoder(exchange=exchange.index)  # served as application/json
     elif body.lstrip(b"\r\n").startswith(_SSE_STARTS):
         if response.content_type and response.content_type != "text/event-stream":
-            result.findings.append(finding("WIRE-007", f"an event stream served as {response.content_type!r}",
-                                           Location(exchange=exchange.index)))
+            findings.append(finding("WIRE-007", f"an event stream served as {response.content_type!r}",
+                                    Location(exchange=exchange.index)))
         decoder = SSEDecoder(exchange=exchange.index)
     elif response.content_type == "text/event-stream":
         decoder = SSEDecoder(exchange=exchange.index)
@@ -261,45 +273,58 @@ def _frames(exchange: Exchange, provider: Provider | None, result: ExchangeRepor
         return [Frame(index=0, offset=0, end=len(body), data=body.decode("utf-8", errors="replace"))]
     else:
         return None
-    frames = [frame for piece in response.pieces() for frame in decoder.feed(piece)] + decoder.close()
-    result.findings += decoder.findings
-    return frames
+    return _decoded(decoder, response.pieces(), findings)
 
 
-def _natives(provider: Provider, frames: list[Frame], exchange: int, findings: list[Finding]) -> list[NativeEvent]:
-    schemas = schemas_for(provider.schema_family or provider.name)
-    natives: list[NativeEvent] = []
-    for frame in frames:
-        parsed = provider.parse(frame, exchange)
+def _decoded(decoder: Decoder, pieces: Iterable[bytes], findings: list[Finding]) -> Iterator[Frame]:
+    for piece in pieces:
+        yield from decoder.feed(piece)
+    yield from decoder.close()
+    findings += decoder.findings
+
+
+def _natives(provider: Provider, frames: Iterable[Frame], exchange: int, findings: list[Finding],
+             result: ExchangeReport) -> Iterator[NativeEvent]:
+    """Each frame parsed and validated (the frame count lands on ``result`` at the end)."""
+    validate = schemas_for(provider.schema_family or provider.name).validate
+    parse = provider.parse
+    count = 0
+    for count, frame in enumerate(frames, 1):  # noqa: B007 (the count outlives the loop)
+        parsed = parse(frame, exchange)
         if isinstance(parsed, list):
             findings += parsed
             continue
-        if parsed.sse_event is not None and parsed.sse_event not in (parsed.type, "message"):
+        if parsed.sse_event is not None and parsed.sse_event != parsed.type and parsed.sse_event != "message":
             findings.append(finding("SCHEMA-003", f"SSE event {parsed.sse_event!r} carries a {parsed.type!r} payload",
                                     parsed.location(), expected=parsed.type, actual=parsed.sse_event))
-        if not parsed.type.startswith("["):  # bracketed sentinels such as [DONE] have no schema
-            findings += schemas.validate(parsed)
-        natives.append(parsed)
-    return natives
+        if parsed.type[:1] != "[":  # bracketed sentinels such as [DONE] have no schema
+            problems = validate(parsed)
+            if problems:
+                findings += problems
+        yield parsed
+    result.frames = count
 
 
-def _fold(provider: Provider, context: StreamContext, natives: list[NativeEvent], result: ExchangeReport) -> Turn:
-    translator = provider.translator(context)
-    reducer = Reducer(context.seed)
-    log = result.events
+def _fold(translator: Translator, seed: Turn | None, natives: Iterable[NativeEvent], result: ExchangeReport,
+          keep_events: bool) -> tuple[Turn, Reducer]:
+    """Translate and fold event by event, numbering the canonical events as they come."""
+    reducer = Reducer(seed)
+    apply = reducer.apply
+    log = result.events.append if keep_events else None
+    events = chain(chain.from_iterable(map(translator.translate, natives)), _later(translator.finish))
+    count = 0
+    for count, event in enumerate(events, 1):  # noqa: B007 (the count outlives the loop)
+        event.seq = count - 1
+        apply(event)
+        if log is not None:
+            log(event)
+    result.event_count = count
+    return reducer.finish(), reducer
 
-    def apply(events: list[ev.CanonicalEvent]) -> None:
-        for event in events:
-            event.seq = len(log)
-            log.append(event)
-            reducer.apply(event)
 
-    for native in natives:
-        apply(translator.translate(native))
-    apply(translator.finish())
-    turn = reducer.finish()
-    result.findings += translator.findings + reducer.findings
-    return turn
+def _later(produce: Callable[[], list[ev.CanonicalEvent]]) -> Iterator[ev.CanonicalEvent]:
+    """``produce()``'s events, called only once everything chained before it is consumed."""
+    yield from produce()
 
 
 # -- helpers --------------------------------------------------------------------------------------------

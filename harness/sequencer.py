@@ -3,11 +3,17 @@
 Validate-then-fold, as event stores do: every number is checked (present, fresh start at 0 or a
 re-attach at cursor + 1, no duplicate, no gap), events delivered out of order are put back in
 order, and a duplicate is dropped so the fold sees each event once.
+
+The ``Sequencer`` streams: an event goes on as soon as every number before it has gone, so a
+stream in order is never held, and memory stays flat however long it is. Only what cannot go yet
+(after a gap, a late event or an unexpected start) waits, until the gap fills or the stream ends;
+then it goes on in sequence order, exactly as sorting the whole stream would have put it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from harness.findings import Finding, finding
 
@@ -15,53 +21,120 @@ if TYPE_CHECKING:  # the sequencer needs only the events' attributes, not the pr
     from harness.providers.base import NativeEvent
 
 MAX_GAP_FINDINGS = 20
+DUPLICATE_WINDOW = 256  # how far back a duplicate's payload is kept to say whether the copy is identical
+_LATE_LISTED = 10
+
+
+class Sequencer:
+    """Feed native events in arrival order (``order``); findings are complete once it is exhausted."""
+
+    def __init__(self, *, resumed_after: int | None = None) -> None:
+        self.resumed_after = resumed_after
+        self.findings: list[Finding] = []
+        self._next = 0 if resumed_after is None else resumed_after + 1  # the number that may go on next
+        self._start = self._next
+        self._held: dict[int, NativeEvent] = {}  # arrival order; waiting for the numbers before them
+        self._recent: dict[int, dict[str, Any]] = {}  # payloads of the last numbers that went on
+        self._first: NativeEvent | None = None  # the first event that went on
+        self._last: NativeEvent | None = None  # the last event that went on
+        self._highest = -1
+        self._late: list[NativeEvent] = []  # the first few delivered after a higher number
+        self._late_count = 0
+        self._unnumbered: NativeEvent | None = None
+        self._missing = 0
+        self._count = 0
+
+    def order(self, natives: Iterable[NativeEvent]) -> Iterator[NativeEvent]:
+        for native in natives:
+            self._count += 1
+            if self._unnumbered is not None or native.seq is None:
+                yield from self._unsequenced(native)
+            else:
+                yield from self._numbered(native)
+        if self._unnumbered is None:
+            yield from self._close()
+        else:
+            self.findings = [finding(
+                "ORDER-001", f"{self._missing} of {self._count} events carry no sequence_number; order not checked",
+                self._unnumbered.location())]
+
+    # -- events -----------------------------------------------------------------------------------------
+
+    def _numbered(self, native: NativeEvent) -> Iterator[NativeEvent]:
+        seq: int = native.seq  # type: ignore[assignment]
+        earlier = self._held.get(seq)
+        if earlier is None and self._start <= seq < self._next:
+            earlier_data = self._recent.get(seq)
+        else:
+            earlier_data = None if earlier is None else earlier.data
+        if earlier is not None or self._start <= seq < self._next:
+            same = {True: "an identical copy", False: "a different event", None: "too far back to compare"}[
+                None if earlier_data is None else earlier_data == native.data]
+            self.findings.append(finding(
+                "ORDER-004", f"sequence_number {seq} delivered twice ({same}); the later one dropped",
+                native.location(), actual=seq))
+            return
+        if seq < self._highest:
+            self._late_count += 1
+            if len(self._late) < _LATE_LISTED:
+                self._late.append(native)
+        self._highest = max(self._highest, seq)
+        if seq != self._next:
+            self._held[seq] = native
+            return
+        yield self._emit(native)
+        while self._next in self._held:
+            yield self._emit(self._held.pop(self._next))
+
+    def _emit(self, native: NativeEvent) -> NativeEvent:
+        seq: int = native.seq  # type: ignore[assignment]
+        self._next = seq + 1
+        if self._first is None:
+            self._first = native
+        self._last = native
+        self._recent[seq] = native.data
+        self._recent.pop(seq - DUPLICATE_WINDOW, None)
+        return native
+
+    def _unsequenced(self, native: NativeEvent) -> Iterator[NativeEvent]:
+        """From the first event without a number on, nothing is ordered: what waited goes on as it came."""
+        if native.seq is None:
+            self._missing += 1
+            if self._unnumbered is None:
+                self._unnumbered = native
+                held, self._held = self._held, {}
+                yield from held.values()
+        yield native
+
+    # -- the end of the stream --------------------------------------------------------------------------
+
+    def _close(self) -> Iterator[NativeEvent]:
+        waiting = sorted(self._held.values(), key=lambda native: native.seq)  # type: ignore[arg-type, return-value]
+        self._held = {}
+        if self._late_count:
+            first = self._late[0]
+            self.findings.append(finding(
+                "ORDER-005",
+                f"{self._late_count} event(s) delivered out of sequence order (first: {first.seq} after a higher "
+                "number); order restored",
+                first.location(), actual=[native.seq for native in self._late]))
+        lowest = [native for native in (self._first, waiting[0] if waiting else None) if native is not None]
+        if lowest:
+            self.findings += _start(min(lowest, key=lambda native: native.seq), self.resumed_after)  # type: ignore[arg-type, return-value]
+        self.findings += _gaps([self._last, *waiting] if self._last is not None else waiting)
+        yield from waiting
 
 
 def sequence(
-    natives: list[NativeEvent], *, exchange: int, resumed_after: int | None = None
+    natives: list[NativeEvent], *, resumed_after: int | None = None
 ) -> tuple[list[NativeEvent], list[Finding]]:
     """Return the events in sequence order and the ORDER / RESUME findings about their delivery."""
-    if not natives:
-        return natives, []
-    missing = [native for native in natives if native.seq is None]
-    if missing:
-        first = missing[0]
-        return natives, [
-            finding("ORDER-001", f"{len(missing)} of {len(natives)} events carry no sequence_number; order not checked",
-                    first.location())
-        ]
-    found: list[Finding] = []
-    unique: list[NativeEvent] = []
-    seen: dict[int, NativeEvent] = {}
-    late: list[NativeEvent] = []
-    highest = -1
-    for native in natives:
-        seq = native.seq
-        assert seq is not None
-        if seq in seen:
-            same = "an identical copy" if seen[seq].data == native.data else "a different event"
-            found.append(finding("ORDER-004", f"sequence_number {seq} delivered twice ({same}); the later one dropped",
-                                 native.location(), actual=seq))
-            continue
-        seen[seq] = native
-        if seq < highest:
-            late.append(native)
-        highest = max(highest, seq)
-        unique.append(native)
-    if late:
-        unique.sort(key=lambda native: native.seq)  # type: ignore[arg-type, return-value]
-        found.append(finding(
-            "ORDER-005",
-            f"{len(late)} event(s) delivered out of sequence order (first: {late[0].seq} after a higher number); "
-            "order restored",
-            late[0].location(), actual=[native.seq for native in late[:10]],
-        ))
-    found += _start(unique[0], exchange, resumed_after)
-    found += _gaps(unique)
-    return unique, found
+    sequencer = Sequencer(resumed_after=resumed_after)
+    ordered = list(sequencer.order(natives))
+    return ordered, sequencer.findings
 
 
-def _start(first: NativeEvent, exchange: int, resumed_after: int | None) -> list[Finding]:
+def _start(first: NativeEvent, resumed_after: int | None) -> list[Finding]:
     seq = first.seq
     assert seq is not None
     if resumed_after is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 
 import pytest
@@ -18,7 +19,7 @@ from harness.state import Item, Turn
 def run(events, seed: Turn | None = None) -> tuple[Turn, Reducer]:
     reducer = Reducer(seed)
     for seq, event in enumerate(events):
-        reducer.apply(event.model_copy(update={"seq": seq, "origin": ev.Origin(exchange=0, frame=seq)}))
+        reducer.apply(dataclasses.replace(event, seq=seq, origin=ev.Origin(exchange=0, frame=seq)))
     return reducer.finish(), reducer
 
 

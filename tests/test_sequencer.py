@@ -27,17 +27,17 @@ def seqs(natives) -> list[int | None]:
 
 
 def test_empty_stream():
-    assert sequence([], exchange=0) == ([], [])
+    assert sequence([]) == ([], [])
 
 
 def test_clean_stream_starting_at_zero():
-    ordered, findings = sequence(stream(range(6)), exchange=0)
+    ordered, findings = sequence(stream(range(6)))
     assert seqs(ordered) == list(range(6))
     assert findings == []
 
 
 def test_fresh_stream_not_starting_at_zero():
-    ordered, findings = sequence(stream([3, 4, 5]), exchange=0)
+    ordered, findings = sequence(stream([3, 4, 5]))
     assert seqs(ordered) == [3, 4, 5]
     assert checks(findings) == ["ORDER-002"]
     assert (findings[0].expected, findings[0].actual) == (0, 3)
@@ -45,7 +45,7 @@ def test_fresh_stream_not_starting_at_zero():
 
 
 def test_gap_is_reported_once_per_jump():
-    ordered, findings = sequence(stream([0, 1, 4, 5, 9]), exchange=0)
+    ordered, findings = sequence(stream([0, 1, 4, 5, 9]))
     assert seqs(ordered) == [0, 1, 4, 5, 9]
     assert checks(findings) == ["ORDER-003", "ORDER-003"]
     assert [(f.expected, f.actual) for f in findings] == [(2, 4), (6, 9)]
@@ -55,7 +55,7 @@ def test_gap_is_reported_once_per_jump():
 def test_duplicate_later_copy_dropped():
     events = stream([0, 1, 1, 2])
     events[2] = native(1, frame=2, payload="other")
-    ordered, findings = sequence(events, exchange=0)
+    ordered, findings = sequence(events)
     assert seqs(ordered) == [0, 1, 2]
     assert ordered[1].frame == 1  # the first copy is the one kept
     assert checks(findings) == ["ORDER-004"]
@@ -65,13 +65,13 @@ def test_duplicate_later_copy_dropped():
 
 def test_identical_duplicate_is_described_as_such():
     events = [native(0, frame=0), native(0, frame=1)]
-    _, findings = sequence(events, exchange=0)
+    _, findings = sequence(events)
     assert checks(findings) == ["ORDER-004"]
     assert "identical" in findings[0].message
 
 
 def test_out_of_order_restored():
-    ordered, findings = sequence(stream([0, 2, 1, 3]), exchange=0)
+    ordered, findings = sequence(stream([0, 2, 1, 3]))
     assert seqs(ordered) == [0, 1, 2, 3]
     assert [n.frame for n in ordered] == [0, 2, 1, 3]
     assert checks(findings) == ["ORDER-005"]
@@ -79,14 +79,14 @@ def test_out_of_order_restored():
 
 
 def test_out_of_order_first_event_checks_start_on_restored_order():
-    ordered, findings = sequence(stream([1, 0, 2]), exchange=0)
+    ordered, findings = sequence(stream([1, 0, 2]))
     assert seqs(ordered) == [0, 1, 2]
     assert checks(findings) == ["ORDER-005"]
 
 
 def test_missing_numbers():
     events = [native(0), native(None, frame=1), native(2, frame=2)]
-    ordered, findings = sequence(events, exchange=0)
+    ordered, findings = sequence(events)
     assert ordered == events  # left as delivered
     assert checks(findings) == ["ORDER-001"]
     assert findings[0].location.frame == 1
@@ -94,23 +94,23 @@ def test_missing_numbers():
 
 
 def test_resumed_after_cursor():
-    assert checks(sequence(stream([6, 7, 8]), exchange=0, resumed_after=5)[1]) == []
-    assert checks(sequence(stream([5, 6, 7]), exchange=0, resumed_after=5)[1]) == ["RESUME-007"]
-    assert checks(sequence(stream([2, 3]), exchange=0, resumed_after=5)[1]) == ["RESUME-007"]
-    late = sequence(stream([8, 9]), exchange=0, resumed_after=5)[1]
+    assert checks(sequence(stream([6, 7, 8]), resumed_after=5)[1]) == []
+    assert checks(sequence(stream([5, 6, 7]), resumed_after=5)[1]) == ["RESUME-007"]
+    assert checks(sequence(stream([2, 3]), resumed_after=5)[1]) == ["RESUME-007"]
+    late = sequence(stream([8, 9]), resumed_after=5)[1]
     assert checks(late) == ["RESUME-008"]
     assert (late[0].expected, late[0].actual) == (6, 8)
 
 
 def test_resumed_stream_starting_at_zero_is_not_order_002():
     # a resume after cursor -1 is a fresh start; after cursor 0 a zero is a replay
-    assert checks(sequence(stream([0, 1]), exchange=0, resumed_after=-1)[1]) == []
-    assert checks(sequence(stream([0, 1]), exchange=0, resumed_after=0)[1]) == ["RESUME-007"]
+    assert checks(sequence(stream([0, 1]), resumed_after=-1)[1]) == []
+    assert checks(sequence(stream([0, 1]), resumed_after=0)[1]) == ["RESUME-007"]
 
 
 def test_gap_findings_are_capped():
     numbers = [2 * n for n in range(MAX_GAP_FINDINGS + 10)]
-    _, findings = sequence(stream(numbers), exchange=0)
+    _, findings = sequence(stream(numbers))
     gaps = [f for f in findings if f.check == "ORDER-003"]
     assert len(gaps) == MAX_GAP_FINDINGS + 1
     assert "more gaps" in gaps[-1].message
@@ -122,7 +122,7 @@ def test_gap_findings_are_capped():
 @given(st.integers(1, 40).flatmap(lambda n: st.permutations(range(n))))
 def test_any_permutation_is_restored(order):
     events = stream(order)
-    ordered, findings = sequence(events, exchange=0)
+    ordered, findings = sequence(events)
     assert seqs(ordered) == sorted(order)
     assert [n.frame for n in ordered] == [order.index(s) for s in sorted(order)]
     expected = [] if list(order) == sorted(order) else ["ORDER-005"]
@@ -134,7 +134,7 @@ def test_deleting_interior_events_gives_one_gap_per_run(case):
     n, deleted = case
     kept = [s for s in range(n) if s not in deleted]
     runs = sum(1 for s in deleted if s - 1 not in deleted)
-    ordered, findings = sequence(stream(kept), exchange=0)
+    ordered, findings = sequence(stream(kept))
     assert seqs(ordered) == kept
     assert all(f.check == "ORDER-003" for f in findings)
     assert len(findings) == (runs if runs <= MAX_GAP_FINDINGS else MAX_GAP_FINDINGS + 1)
@@ -152,7 +152,7 @@ def test_duplicates_are_dropped_and_counted(case):
         original = next(i for i, e in enumerate(events) if e.seq == seq and e.frame < 1000)
         at = original + 1 + position % (len(events) - original)  # a copy comes after the original
         events.insert(at, native(seq, frame=1000 + len(events)))
-    ordered, findings = sequence(events, exchange=0)
+    ordered, findings = sequence(events)
     assert seqs(ordered) == list(range(n))
     assert all(n.frame < 1000 for n in ordered)  # every kept event is an original
     assert checks(findings) == ["ORDER-004"] * len(copies)
@@ -162,7 +162,7 @@ def test_duplicates_are_dropped_and_counted(case):
 def test_shuffled_with_duplicates_restores_the_original(case):
     order, duplicated = case
     events = stream(list(order) + list(duplicated))
-    ordered, findings = sequence(events, exchange=0)
+    ordered, findings = sequence(events)
     assert seqs(ordered) == sorted(order)
     assert checks(findings).count("ORDER-004") == len(duplicated)
     assert set(checks(findings)) <= {"ORDER-004", "ORDER-005"}

@@ -16,8 +16,8 @@ import orjson
 
 from harness.cassette import EVENTSTREAM_CONTENT_TYPE
 from harness.exchange import Exchange
-from harness.findings import Finding, Location, finding
-from harness.providers.base import Framing, NativeEvent, Provider, json_object
+from harness.findings import Finding, finding
+from harness.providers.base import Framing, NativeEvent, Provider, frame_location, json_object
 from harness.wire import eventstream
 from harness.wire.frames import Frame
 
@@ -43,27 +43,28 @@ class EventStreamProvider(Provider):
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         if frame.payload is None:
             return self._unframed(frame, exchange)
-        where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
         kind = frame.headers.get(":message-type")
         if kind not in eventstream.TYPE_HEADERS:
-            return [finding("WIRE-014", f":message-type is {kind!r}, not one of event, exception, error", where)]
+            return [finding("WIRE-014", f":message-type is {kind!r}, not one of event, exception, error",
+                            frame_location(frame, exchange))]
         if frame.event is None:
-            return [finding("WIRE-014", f"a {kind} message has no {eventstream.TYPE_HEADERS[kind]} header", where)]
-        payload = self._payload(frame, where)
+            return [finding("WIRE-014", f"a {kind} message has no {eventstream.TYPE_HEADERS[kind]} header",
+                            frame_location(frame, exchange))]
+        payload = self._payload(frame, exchange)
         if isinstance(payload, list):
             return payload
         return NativeEvent(type=frame.event, data=payload, frame=frame.index, offset=frame.offset, exchange=exchange)
 
-    def _payload(self, frame: Frame, where: Location) -> dict[str, Any] | list[Finding]:
+    def _payload(self, frame: Frame, exchange: int) -> dict[str, Any] | list[Finding]:
         if frame.headers.get(":message-type") == "error":
             return {"code": frame.event, "message": frame.headers.get(":error-message", "")}
         if not (frame.payload or b"").strip():
             return {}
-        return json_object(frame.payload or b"", where)
+        return json_object(frame.payload or b"", frame, exchange)
 
     def _unframed(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """A line of a chunk fixture: ``{"<member>": payload}``, the union written out."""
-        where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
+        where = frame_location(frame, exchange)
         try:
             line = orjson.loads(frame.data)
         except orjson.JSONDecodeError as error:

@@ -148,12 +148,12 @@ class Provider(ABC):
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """Turn one frame into a native event, or into findings saying why it cannot be one."""
-        payload = json_object(frame.data, _at(frame, exchange))
+        payload = json_object(frame.data, frame, exchange)
         if isinstance(payload, list):
             return payload
         kind = self.native_type(payload, frame)
         if kind is None:
-            return [finding("SCHEMA-004", "payload has no string `type`", _at(frame, exchange))]
+            return [finding("SCHEMA-004", "payload has no string `type`", frame_location(frame, exchange))]
         return NativeEvent(
             type=kind,
             data=payload,
@@ -227,20 +227,22 @@ def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def json_object(raw: str | bytes, where: Location, *, exact: bool = False) -> dict[str, Any] | list[Finding]:
-    """A payload parsed as a JSON object (``exact``: by ``strict_json``), or the WIRE finding saying why
-    it is not one."""
+def json_object(raw: str | bytes, frame: Frame, exchange: int, *, exact: bool = False) -> dict[str, Any] | list[Finding]:
+    """A frame's payload parsed as a JSON object (``exact``: by ``strict_json``), or the WIRE finding
+    saying why it is not one."""
     try:
         payload = strict_json(raw) if exact else orjson.loads(raw)
     except (ValueError, RecursionError) as error:  # orjson.JSONDecodeError is a ValueError
         text = raw[:200].decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw[:200]
-        return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=text)]
-    if not isinstance(payload, dict):
-        return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object", where)]
+        return [finding("WIRE-004", f"data is not JSON: {error}", frame_location(frame, exchange), actual=text)]
+    if type(payload) is not dict:
+        return [finding("WIRE-008", f"payload is a JSON {type(payload).__name__}, not an object",
+                        frame_location(frame, exchange))]
     return payload
 
 
-def _at(frame: Frame, exchange: int) -> Location:
+def frame_location(frame: Frame, exchange: int) -> Location:
+    """Where a frame sat, for a finding about it (built only when there is one: it is a pydantic model)."""
     return Location(exchange=exchange, frame=frame.index, offset=frame.offset)
 
 

@@ -53,7 +53,7 @@ def exchange_data(exchange: ExchangeReport) -> dict[str, Any]:
         "provider": exchange.provider,
         "request": f"{exchange.method} {exchange.uri}".strip(),
         "frames": exchange.frames,
-        "events": len(exchange.events),
+        "events": exchange.event_count,
         "resumed_after": exchange.resumed_after,
         "turn": turn_data(exchange.turn) if exchange.turn is not None else None,
     }

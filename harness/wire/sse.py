@@ -22,6 +22,8 @@ from harness.wire.frames import Frame
 BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 _LINE_END = re.compile(rb"[\r\n]")
+# what nearly every provider sends: an optional `event` line and one `data` line, LF line ends
+_PLAIN_EVENT = re.compile(rb"(?:event: ?([^\r\n]*)\n)?data: ?([^\r\n]*)\n\n")
 
 
 class SSEDecoder:
@@ -137,7 +139,21 @@ class SSEDecoder:
         over from there for anything else, so frames, offsets and findings are the same either way."""
         buffer = self._buffer
         position = 0
+        plain = _PLAIN_EVENT.match
         while True:
+            match = plain(buffer, position)
+            if match is not None and match.end() - position <= self.max_frame_bytes:
+                try:
+                    event = None if match.start(1) < 0 else match.group(1).decode("utf-8")
+                    data = match.group(2).decode("utf-8")
+                except UnicodeDecodeError:
+                    return position
+                end = match.end()
+                frames.append(Frame(self._frames, self._buffer_offset + position, self._buffer_offset + end, data,
+                                    event, self._last_id, self._retry))
+                self._frames += 1
+                position = end
+                continue
             if buffer[position : position + 1] == b"\n":
                 position += 1  # a blank line with no event pending
                 continue

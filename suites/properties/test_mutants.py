@@ -9,7 +9,7 @@ must find a counterexample.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -56,7 +56,11 @@ def test_round_trip_catches_a_fold_that_drops_deltas(monkeypatch: pytest.MonkeyP
 
 
 def test_ordering_catches_a_sequencer_that_does_not_reorder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "sequence", lambda natives, **_: (natives, []))
+    class Unordered(sequencer.Sequencer):
+        def order(self, natives: Iterable[Any]) -> Iterator[Any]:
+            return iter(natives)
+
+    monkeypatch.setattr(pipeline, "Sequencer", Unordered)
     assert fails(props.test_any_delivery_order_is_restored_and_reported, family="openai-responses",
                  remember=ignore)
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from harness import events as ev
 from harness.pipeline import CassetteReport, check_path
 from harness.report.model import finding_data, turn_data
 from suites.corpus import CORPUS, PROVIDER_FOLDERS, corpus_files, corpus_params
@@ -40,7 +41,7 @@ def snapshot_data(report: CassetteReport, root: Path) -> dict[str, Any]:
             {
                 "index": exchange.index,
                 "provider": exchange.provider,
-                "events": [event.model_dump(mode="json", exclude_defaults=True) for event in exchange.events],
+                "events": [ev.dump(event, exclude_defaults=True) for event in exchange.events],
                 "turn": turn_data(exchange.turn) if exchange.turn is not None else None,
             }
             for exchange in report.exchanges
@@ -56,7 +57,7 @@ def _without_cassette(data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.relative_to(ROOT / "cassettes").as_posix().replace("/", "--"))
 def test_shipped_cassette(path: Path, snapshot_json: Any) -> None:
-    assert snapshot_data(check_path(path), ROOT) == snapshot_json
+    assert snapshot_data(check_path(path, keep_events=True), ROOT) == snapshot_json
 
 
 # every recording of every family that has a corpus folder
@@ -67,4 +68,4 @@ RECORDING_IDS = list(RECORDINGS)
 @pytest.mark.parametrize("recording", corpus_params(RECORDING_IDS, snapshot_ids("test_corpus_recording")))
 def test_corpus_recording(recording: str, snapshot_json: Any) -> None:
     provider = recording.split("--", 1)[0]
-    assert snapshot_data(check_path(RECORDINGS[recording], provider), CORPUS) == snapshot_json
+    assert snapshot_data(check_path(RECORDINGS[recording], provider, keep_events=True), CORPUS) == snapshot_json

@@ -77,7 +77,7 @@ def wire(events: list[Event]) -> bytes:
 
 
 def run(events: list[Event], request: Any = None) -> ExchangeReport:
-    return run_body(PROVIDER, wire(events), request)
+    return run_body(PROVIDER, wire(events), request, keep_events=True)
 
 
 def checks(report: ExchangeReport, *, minimum: Severity = Severity.warning) -> set[str]:

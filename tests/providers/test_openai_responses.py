@@ -105,7 +105,7 @@ def text_stream(pieces: tuple[str, ...] = ("Hel", "lo"), reasoning: tuple[str, .
 
 def run(events: list[Event], request: Event | None = None, tail: bytes = b"") -> ExchangeReport:
     body = providers.get(PROVIDER).to_wire(events) + tail
-    return run_body(PROVIDER, body, request or {"model": "gpt-x", "stream": True})
+    return run_body(PROVIDER, body, request or {"model": "gpt-x", "stream": True}, keep_events=True)
 
 
 def checks(report: ExchangeReport, floor: Severity = Severity.warning) -> set[str]:

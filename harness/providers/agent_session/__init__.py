@@ -14,11 +14,19 @@ from __future__ import annotations
 from typing import Any
 
 from harness.exchange import Exchange
-from harness.findings import Finding, Location, finding
+from harness.findings import Finding, finding
 from harness.providers.agent_session import encode, resume
 from harness.providers.agent_session.request import session_path
 from harness.providers.agent_session.translator import RESPONSE, SessionTranslator
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator, json_object
+from harness.providers.base import (
+    Fragmenter,
+    NativeEvent,
+    Provider,
+    StreamContext,
+    Translator,
+    frame_location,
+    json_object,
+)
 from harness.state import Turn
 from harness.wire.frames import Frame
 
@@ -44,14 +52,13 @@ class AgentSession(Provider):
         """The type is the SSE event name; a frame without one is a whole none-mode body when it holds
         ``messages``. The standard library parses: ``input`` is JSON inside the payload, and integers
         beyond 64 bits must stay exact (orjson turns them into floats)."""
-        where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
-        payload = json_object(frame.data, where, exact=True)
+        payload = json_object(frame.data, frame, exchange, exact=True)
         if isinstance(payload, list):
             return payload
         kind = frame.event or (RESPONSE if "messages" in payload else None)
         if kind is None:
             return [finding("SCHEMA-004", "an SSE frame without an event name (the protocol names every event)",
-                            where)]
+                            frame_location(frame, exchange))]
         return NativeEvent(type=kind, data=payload, frame=frame.index, offset=frame.offset, exchange=exchange,
                            sse_event=frame.event)
 

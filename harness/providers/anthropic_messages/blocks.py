@@ -52,6 +52,11 @@ class RawBlock:
     signature: str | None = None  # the last signature_delta (the SDK overwrites, C.4)
     signature_deltas: int = 0
     closed: bool = False
+    accepts: frozenset[str] = field(init=False)  # the delta types that may target this block (C.3.5)
+
+    def __post_init__(self) -> None:
+        known = is_known(self.type)
+        self.accepts = frozenset(kind for kind, targets in DELTA_TARGETS.items() if known and self.type in targets)
 
     @property
     def call_id(self) -> str | None:

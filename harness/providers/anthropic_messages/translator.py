@@ -306,8 +306,8 @@ class AnthropicTranslator(Translator):
         ]
 
     def _live_block(self, native: NativeEvent) -> RawBlock | None:
-        index = _int(native.data.get("index"))
-        raw = self._blocks.get(index) if index is not None else None
+        index = native.data.get("index")
+        raw = self._blocks.get(index) if type(index) is int else None  # not a bool: True == 1
         if raw is None:
             self.flag("LIFECYCLE-202", f"{native.type} for block {index!r}, which never started", native)
         elif raw.closed:
@@ -322,12 +322,11 @@ class AnthropicTranslator(Translator):
         self._delta_is_last = False
         delta = _dict(native.data.get("delta"))
         kind = _str(delta.get("type"))
-        targets = DELTA_TARGETS.get(kind)
-        if targets is None or not is_known(raw.type):
-            return []  # a delta or block type newer than this harness: tolerated (C.1)
-        if raw.type not in targets:
-            self.flag("LIFECYCLE-204", f"{kind} for block {raw.index}, a {raw.type} block", native,
-                      expected=sorted(targets), actual=raw.type)
+        if kind not in raw.accepts:
+            targets = DELTA_TARGETS.get(kind)
+            if targets is not None and is_known(raw.type):  # else a type newer than this harness (C.1)
+                self.flag("LIFECYCLE-204", f"{kind} for block {raw.index}, a {raw.type} block", native,
+                          expected=sorted(targets), actual=raw.type)
             return []
         origin = native.origin()
         if kind == "text_delta":

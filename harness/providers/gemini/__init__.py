@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness.exchange import Exchange
-from harness.findings import Finding, Location
+from harness.findings import Finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator, json_object
 from harness.providers.gemini import encode, resume
 from harness.providers.gemini.translator import GeminiTranslator
@@ -50,8 +50,7 @@ class Gemini(Provider):
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """The standard library parser: arguments are JSON inside the payload, and integers beyond 64
         bits must stay exact (orjson turns them into floats)."""
-        where = Location(exchange=exchange, frame=frame.index, offset=frame.offset)
-        payload = json_object(frame.data, where, exact=True)
+        payload = json_object(frame.data, frame, exchange, exact=True)
         if isinstance(payload, list):
             return payload
         return NativeEvent(type=self.native_type(payload, frame) or "", data=payload, frame=frame.index,
