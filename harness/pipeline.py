@@ -43,6 +43,7 @@ from harness.wire.jsonstream import JSONStreamDecoder
 from harness.wire.sse import SSEDecoder
 
 Decoder = SSEDecoder | JSONLinesDecoder | JSONStreamDecoder | EventStreamDecoder
+_FEED_BYTES = 1 << 16
 _SSE_STARTS = (b"event:", b"data:", b":", b"id:", b"retry:", b"\xef\xbb\xbf")
 
 
@@ -277,8 +278,12 @@ def _frames(exchange: Exchange, provider: Provider | None, findings: list[Findin
 
 
 def _decoded(decoder: Decoder, pieces: Iterable[bytes], findings: list[Finding]) -> Iterator[Frame]:
+    """Frames as the decoder finds them, fed at most ``_FEED_BYTES`` at a time: a decoder returns every
+    frame a feed completes at once, so one huge feed would hold them all (the decoders give the
+    same frames and findings for any split of the body)."""
     for piece in pieces:
-        yield from decoder.feed(piece)
+        for start in range(0, len(piece), _FEED_BYTES):
+            yield from decoder.feed(piece[start : start + _FEED_BYTES])
     yield from decoder.close()
     findings += decoder.findings
 

@@ -47,7 +47,10 @@ class Sequencer:
     def order(self, natives: Iterable[NativeEvent]) -> Iterator[NativeEvent]:
         for native in natives:
             self._count += 1
-            if self._unnumbered is not None or native.seq is None:
+            if native.seq == self._next and native.seq > self._highest and self._unnumbered is None:
+                self._highest = native.seq  # the next number, in order: nothing to check or hold
+                yield self._emit(native)
+            elif self._unnumbered is not None or native.seq is None:
                 yield from self._unsequenced(native)
             else:
                 yield from self._numbered(native)

@@ -23,6 +23,7 @@ BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 _LINE_END = re.compile(rb"[\r\n]")
 # what nearly every provider sends: an optional `event` line and one `data` line, LF line ends
+_WAIT_BYTES = 1 << 16  # the longest unfinished event held back whole for the fast path
 _PLAIN_EVENT = re.compile(rb"(?:event: ?([^\r\n]*)\n)?data: ?([^\r\n]*)\n\n")
 
 
@@ -31,6 +32,7 @@ class SSEDecoder:
 
     def __init__(self, *, max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES, exchange: int | None = None) -> None:
         self.max_frame_bytes = max_frame_bytes
+        self._wait_bytes = min(_WAIT_BYTES, max_frame_bytes)  # an over-long event is read line by line
         self.exchange = exchange
         self.findings: list[Finding] = []
         self._buffer = bytearray()
@@ -38,6 +40,7 @@ class SSEDecoder:
         self._started = False  # BOM handled
         self._discarding_line = False  # inside an over-long line, dropping bytes up to its end
         self._skip_lf = False  # an over-long line was dropped up to its CR; an LF next belongs to it
+        self._scan_from = 0  # how far into the buffer no line end was found by the last feed
         self._frames = 0
         self._last_id: str | None = None  # like the reconnection time, it outlives the event (WHATWG)
         self._retry: int | None = None
@@ -93,16 +96,23 @@ class SSEDecoder:
             if buffer[:1] == b"\n":  # the LF of a CRLF that ended a discarded over-long line
                 start = 1
                 self._frame_bytes += 1
-        if self._frame_start is None and not self._discarding_line and b"\r" not in buffer:
-            start = self._whole_events(frames)
+        cr_free_from = buffer.rfind(b"\r") + 1  # the fast path reads LF-only text
+        scan_from = self._scan_from  # no line end before here: a long line is not searched again
         while True:
-            match = _LINE_END.search(buffer, start)
+            if self._frame_start is None and not self._discarding_line and start >= cr_free_from:
+                start = self._whole_events(frames, start)
+                waiting = len(buffer) - start
+                if not final and 0 < waiting <= self._wait_bytes and buffer.find(b"\n\n", start) == -1:
+                    break  # an event still arriving waits whole, so that the next feed takes the fast path
+            match = _LINE_END.search(buffer, max(start, scan_from))
             if match is None:
+                scan_from = len(buffer)
                 break
             end = match.start()
             terminator = 1
             if buffer[end] == 0x0D:  # CR: a CRLF if an LF follows
                 if end + 1 == len(buffer) and not final:
+                    scan_from = end
                     break  # wait: the LF may arrive with the next chunk, and offsets must not depend on it
                 if buffer[end + 1 : end + 2] == b"\n":
                     terminator = 2
@@ -115,6 +125,7 @@ class SSEDecoder:
                 if frame is not None:
                     frames.append(frame)
             start = end + terminator
+        self._scan_from = max(scan_from - start, 0)
         del buffer[:start]
         self._buffer_offset += start
         if len(buffer) > self.max_frame_bytes:
@@ -127,18 +138,18 @@ class SSEDecoder:
             self._buffer_offset += len(buffer)
             ends_line = buffer.endswith(b"\r")  # held back only to see whether an LF follows
             buffer.clear()
+            self._scan_from = 0
             if ends_line:
                 self._skip_lf = True
             else:
                 self._discarding_line = True
         return frames
 
-    def _whole_events(self, frames: list[Frame]) -> int:
+    def _whole_events(self, frames: list[Frame], position: int) -> int:
         """Fast path for the common case (LF line ends, valid UTF-8, only data/event fields and
         comments): decode whole events at once. Returns how far it got; the line-by-line path takes
         over from there for anything else, so frames, offsets and findings are the same either way."""
         buffer = self._buffer
-        position = 0
         plain = _PLAIN_EVENT.match
         while True:
             match = plain(buffer, position)

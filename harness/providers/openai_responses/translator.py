@@ -123,18 +123,22 @@ class ResponsesTranslator(Translator):
             if native.type != "response.created" and not self._suffix:
                 self.flag("LIFECYCLE-101", f"the stream opens with {native.type}", native,
                           expected="response.created", actual=native.type)
-        out = self._ensure_started(native.data) + handler(native, native.data)
-        for event in out:
-            event.origin = native.origin()
+        opening = self._ensure_started(native.data) if not self._started and self._suffix else None
+        out = handler(native, native.data)
+        if opening:
+            out = opening + out
+        if out:
+            origin = native.origin()
+            for event in out:
+                event.origin = origin
         return out
 
     # -- lifecycle ------------------------------------------------------------------------------------
 
     def _ensure_started(self, data: dict[str, Any]) -> list[ev.CanonicalEvent]:
         """A re-attached suffix with nothing to continue still makes a turn, named by the URL; the
-        flags of the event's response object (response.queued, say) are known already."""
-        if self._started or not self._suffix:
-            return []
+        flags of the event's response object (response.queued, say) are known already. Called
+        before the first event of an unstarted suffix."""
         self._started = True
         self._response_id = self._response_id or self._reattach_id
         response = data.get("response")
