@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.providers.base import NativeEvent
-from harness.sequencer import MAX_GAP_FINDINGS, sequence
+from harness.sequencer import MAX_GAP_FINDINGS, Sequencer, sequence
 
 
 def native(seq: int | None, frame: int | None = None, payload: str = "") -> NativeEvent:
@@ -166,3 +166,40 @@ def test_shuffled_with_duplicates_restores_the_original(case):
     assert seqs(ordered) == sorted(order)
     assert checks(findings).count("ORDER-004") == len(duplicated)
     assert set(checks(findings)) <= {"ORDER-004", "ORDER-005"}
+
+
+@given(st.lists(st.integers(0, 25), max_size=60))
+def test_streaming_order_is_the_whole_stream_sorted_with_first_copies(numbers):
+    """Whatever arrives (repeats, gaps, any order), what goes on is each number's first copy, in
+    number order: what sorting the whole stream would give, though the sequencer never sees it whole."""
+    first: dict[int, int] = {}
+    for frame, number in enumerate(numbers):
+        first.setdefault(number, frame)
+    ordered, findings = sequence(stream(numbers))
+    assert [(n.seq, n.frame) for n in ordered] == sorted(first.items())
+    assert checks(findings).count("ORDER-004") == len(numbers) - len(first)
+    late = any(frame and number < max(numbers[:frame]) for number, frame in first.items())
+    assert ("ORDER-005" in checks(findings)) == late
+
+
+def test_an_in_order_stream_is_never_held():
+    """Each event goes on before the next is read, so memory does not grow with the stream."""
+    pulled = 0
+
+    def arriving():
+        nonlocal pulled
+        for event in stream(range(50)):
+            pulled += 1
+            yield event
+
+    sequencer = Sequencer()
+    for went_on, native in enumerate(sequencer.order(arriving()), 1):
+        assert pulled == went_on and native.seq == went_on - 1
+    assert sequencer.findings == []
+
+
+def test_events_after_a_gap_wait_until_it_fills():
+    sequencer = Sequencer()
+    out = sequencer.order(iter(stream([0, 2, 3, 1, 4])))
+    assert [n.seq for n in out] == [0, 1, 2, 3, 4]
+    assert checks(sequencer.findings) == ["ORDER-005"]

@@ -22,9 +22,7 @@ from harness.wire.frames import Frame
 BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 _LINE_END = re.compile(rb"[\r\n]")
-# what nearly every provider sends: an optional `event` line and one `data` line, LF line ends
 _WAIT_BYTES = 1 << 16  # the longest unfinished event held back whole for the fast path
-_PLAIN_EVENT = re.compile(rb"(?:event: ?([^\r\n]*)\n)?data: ?([^\r\n]*)\n\n")
 
 
 class SSEDecoder:
@@ -150,21 +148,7 @@ class SSEDecoder:
         comments): decode whole events at once. Returns how far it got; the line-by-line path takes
         over from there for anything else, so frames, offsets and findings are the same either way."""
         buffer = self._buffer
-        plain = _PLAIN_EVENT.match
         while True:
-            match = plain(buffer, position)
-            if match is not None and match.end() - position <= self.max_frame_bytes:
-                try:
-                    event = None if match.start(1) < 0 else match.group(1).decode("utf-8")
-                    data = match.group(2).decode("utf-8")
-                except UnicodeDecodeError:
-                    return position
-                end = match.end()
-                frames.append(Frame(self._frames, self._buffer_offset + position, self._buffer_offset + end, data,
-                                    event, self._last_id, self._retry))
-                self._frames += 1
-                position = end
-                continue
             if buffer[position : position + 1] == b"\n":
                 position += 1  # a blank line with no event pending
                 continue
@@ -175,24 +159,17 @@ class SSEDecoder:
                 text = buffer[position:end].decode("utf-8")
             except UnicodeDecodeError:
                 return position
-            data: list[str] = []
-            event: str | None = None
-            for line in text.split("\n"):
-                name, colon, value = line.partition(":")
-                if not name and colon:
-                    continue  # a comment
-                if colon and value[:1] == " ":
-                    value = value[1:]
-                if name == "data":
-                    data.append(value)
-                elif name == "event":
-                    event = value
-                else:
+            plain = _plain_event(text)
+            if plain is not None:
+                event, data = plain
+            else:
+                lines = _event_lines(text)
+                if lines is None:
                     return position  # id, retry or an unknown field: the careful path
-            if data:
-                offset = self._buffer_offset + position
-                frames.append(Frame(index=self._frames, offset=offset, end=self._buffer_offset + end + 2,
-                                    data="\n".join(data), event=event, id=self._last_id, retry=self._retry))
+                event, data = lines
+            if data is not None:
+                frames.append(Frame(self._frames, self._buffer_offset + position, self._buffer_offset + end + 2, data,
+                                    event, self._last_id, self._retry))
                 self._frames += 1
             position = end + 2
 
@@ -282,6 +259,40 @@ class SSEDecoder:
 
     def _ignored(self, message: str, offset: int) -> None:
         self.findings.append(finding("WIRE-005", message, self._where(offset)))
+
+
+def _plain_event(text: str) -> tuple[str | None, str] | None:
+    """``event: X`` then ``data: Y``, or ``data: Y`` alone: what nearly every provider sends."""
+    event = None
+    if text.startswith("event:"):
+        cut = text.find("\n")
+        if cut == -1:
+            return None
+        event = text[6:cut].removeprefix(" ")
+        text = text[cut + 1 :]
+    if not text.startswith("data:") or "\n" in text:
+        return None
+    return event, text[5:].removeprefix(" ")
+
+
+def _event_lines(text: str) -> tuple[str | None, str | None] | None:
+    """Any mix of ``data``, ``event`` and comment lines (None when another field needs the careful
+    path); the data is None when no data line came, and the event is then not dispatched."""
+    data: list[str] = []
+    event: str | None = None
+    for line in text.split("\n"):
+        name, colon, value = line.partition(":")
+        if not name and colon:
+            continue  # a comment
+        if colon and value[:1] == " ":
+            value = value[1:]
+        if name == "data":
+            data.append(value)
+        elif name == "event":
+            event = value
+        else:
+            return None
+    return event, "\n".join(data) if data else None
 
 
 def decode(body: bytes, **options: int) -> tuple[list[Frame], list[Finding]]:
