@@ -333,7 +333,7 @@ register(
     CheckSpec("RESUME-922", E, "tool_responses is a list of ToolResponse: call_id, the tool_name of the call it answers, InterleavedContent content.", f"{_SPEC_L} A.4, A.8 R-2", _LSA),
     CheckSpec("RESUME-923", W, "tool_responses items are ToolResponse, not the ToolResponseMessage shape (role tool) only v0.1.4-v0.1.6 accepted.", f"{_SPEC_L} A.1, A.8", _LSA),
     CheckSpec("RESUME-924", W, "A resume goes to the API base (/v1 or /v1alpha) its turn was created under.", f"{_SPEC_L} A.1, A.3", _LSA),
-    CheckSpec("RESUME-925", E, "A resumed stream opens with the client-tool tool_execution step_complete echoing the request's tool_responses.", f"{_SPEC_L} A.6 A-13, A.8 R-5", _LSA),
+    CheckSpec("RESUME-925", E, "A resumed stream opens with the client-tool tool_execution step_complete echoing the request's tool_responses and the calls the turn paused on (or none).", f"{_SPEC_L} A.6 A-13, A.8 R-5", _LSA),
     CheckSpec("RESUME-926", E, "A resumed stream continues the path's turn: same turn_id, with the steps from before the pause.", f"{_SPEC_L} A.6 A-19, A.8 R-6", _LSA),
 )
 

@@ -216,11 +216,12 @@ def _exchange(
     result.provider = provider.name
     context = StreamContext(exchange=exchange)
     context.resumed_after = result.resumed_after = provider.resume_cursor(request)
-    if previous is not None and previous[0] is provider and provider.is_continuation(request):
-        prior_turn = previous[1]
-        result.findings += provider.check_resume(prior_turn, request, exchange.index)
-        if context.resumed_after is not None:
-            context.seed = prior_turn
+    if previous is not None and previous[0] is provider:
+        prior_turn = context.previous = previous[1]
+        if provider.is_continuation(request):
+            result.findings += provider.check_resume(prior_turn, request, exchange.index)
+            if context.resumed_after is not None:
+                context.seed = prior_turn
     if response.status >= 400:
         result.findings.append(finding("LIFECYCLE-008", f"HTTP {response.status} before any stream", where))
         result.turn = Turn(status="failed", stop="error", errors=[ErrorInfo(message=_error_text(response.body))])

@@ -65,14 +65,11 @@ class Sequencer:
 
     def _numbered(self, native: NativeEvent) -> Iterator[NativeEvent]:
         seq: int = native.seq  # type: ignore[assignment]
-        earlier = self._held.get(seq)
-        if earlier is None and self._start <= seq < self._next:
-            earlier_data = self._recent.get(seq)
-        else:
-            earlier_data = None if earlier is None else earlier.data
-        if earlier is not None or self._start <= seq < self._next:
-            same = {True: "an identical copy", False: "a different event", None: "too far back to compare"}[
-                None if earlier_data is None else earlier_data == native.data]
+        waiting = self._held.get(seq)
+        if waiting is not None or self._start <= seq < self._next:
+            earlier = waiting.data if waiting is not None else self._recent.get(seq)
+            same = ("too far back to compare" if earlier is None
+                    else "an identical copy" if earlier == native.data else "a different event")
             self.findings.append(finding(
                 "ORDER-004", f"sequence_number {seq} delivered twice ({same}); the later one dropped",
                 native.location(), actual=seq))

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.providers.base import NativeEvent
-from harness.sequencer import MAX_GAP_FINDINGS, Sequencer, sequence
+from harness.sequencer import DUPLICATE_WINDOW, MAX_GAP_FINDINGS, Sequencer, sequence
 
 
 def native(seq: int | None, frame: int | None = None, payload: str = "") -> NativeEvent:
@@ -203,3 +203,13 @@ def test_events_after_a_gap_wait_until_it_fills():
     out = sequencer.order(iter(stream([0, 2, 3, 1, 4])))
     assert [n.seq for n in out] == [0, 1, 2, 3, 4]
     assert checks(sequencer.findings) == ["ORDER-005"]
+
+
+def test_a_repeat_from_far_back_is_dropped_without_comparing_payloads():
+    """Payloads are kept for the last DUPLICATE_WINDOW numbers only, so memory stays flat."""
+    events = stream([*range(DUPLICATE_WINDOW + 10), 0, DUPLICATE_WINDOW + 5])
+    ordered, findings = sequence(events)
+    assert seqs(ordered) == list(range(DUPLICATE_WINDOW + 10))
+    assert checks(findings) == ["ORDER-004", "ORDER-004"]
+    assert "too far back to compare" in findings[0].message
+    assert "identical" in findings[1].message

@@ -63,6 +63,7 @@ class StreamContext:
     exchange: Exchange
     resumed_after: int | None = None  # the client's cursor when this stream re-attaches (starting_after)
     seed: Turn | None = None  # the turn a re-attached stream continues
+    previous: Turn | None = None  # the turn of the exchange before, when this family answered it too
 
 
 class Translator(ABC):

@@ -94,13 +94,15 @@ class SSEDecoder:
             if buffer[:1] == b"\n":  # the LF of a CRLF that ended a discarded over-long line
                 start = 1
                 self._frame_bytes += 1
-        cr_free_from = buffer.rfind(b"\r") + 1  # the fast path reads LF-only text
+        lf_from = buffer.rfind(b"\r") + 1  # LF line ends only from here on
+        crlf = lf_from > 0 and _only_crlf(buffer)
         scan_from = self._scan_from  # no line end before here: a long line is not searched again
         while True:
-            if self._frame_start is None and not self._discarding_line and start >= cr_free_from:
-                start = self._whole_events(frames, start)
+            if self._frame_start is None and not self._discarding_line and (crlf or start >= lf_from):
+                blank = b"\n\n" if start >= lf_from else b"\r\n\r\n"
+                start = self._whole_events(frames, start, blank)
                 waiting = len(buffer) - start
-                if not final and 0 < waiting <= self._wait_bytes and buffer.find(b"\n\n", start) == -1:
+                if not final and 0 < waiting <= self._wait_bytes and buffer.find(blank, start) == -1:
                     break  # an event still arriving waits whole, so that the next feed takes the fast path
             match = _LINE_END.search(buffer, max(start, scan_from))
             if match is None:
@@ -143,22 +145,26 @@ class SSEDecoder:
                 self._discarding_line = True
         return frames
 
-    def _whole_events(self, frames: list[Frame], position: int) -> int:
-        """Fast path for the common case (LF line ends, valid UTF-8, only data/event fields and
-        comments): decode whole events at once. Returns how far it got; the line-by-line path takes
-        over from there for anything else, so frames, offsets and findings are the same either way."""
+    def _whole_events(self, frames: list[Frame], position: int, blank: bytes) -> int:
+        """Fast path for the common case (one kind of line end, LF or CRLF, given by the ``blank``
+        line that ends an event; valid UTF-8; only data/event fields and comments): decode whole
+        events at once. Returns how far it got; the line-by-line path takes over from there for
+        anything else, so frames, offsets and findings are the same either way."""
         buffer = self._buffer
+        line_end = blank[: len(blank) // 2]
         while True:
-            if buffer[position : position + 1] == b"\n":
-                position += 1  # a blank line with no event pending
+            if buffer.startswith(line_end, position):
+                position += len(line_end)  # a blank line with no event pending
                 continue
-            end = buffer.find(b"\n\n", position)
-            if end == -1 or end + 2 - position > self.max_frame_bytes:
+            end = buffer.find(blank, position)
+            if end == -1 or end + len(blank) - position > self.max_frame_bytes:
                 return position
             try:
                 text = buffer[position:end].decode("utf-8")
             except UnicodeDecodeError:
                 return position
+            if len(line_end) == 2:
+                text = text.replace("\r\n", "\n")
             plain = _plain_event(text)
             if plain is not None:
                 event, data = plain
@@ -168,10 +174,10 @@ class SSEDecoder:
                     return position  # id, retry or an unknown field: the careful path
                 event, data = lines
             if data is not None:
-                frames.append(Frame(self._frames, self._buffer_offset + position, self._buffer_offset + end + 2, data,
-                                    event, self._last_id, self._retry))
+                frames.append(Frame(self._frames, self._buffer_offset + position,
+                                    self._buffer_offset + end + len(blank), data, event, self._last_id, self._retry))
                 self._frames += 1
-            position = end + 2
+            position = end + len(blank)
 
     def _line(self, raw: bytes, offset: int, length: int) -> Frame | None:
         if not raw:
@@ -259,6 +265,12 @@ class SSEDecoder:
 
     def _ignored(self, message: str, offset: int) -> None:
         self.findings.append(finding("WIRE-005", message, self._where(offset)))
+
+
+def _only_crlf(buffer: bytearray) -> bool:
+    """Whether every line end is a CRLF (a last CR may wait for its LF): then the fast path reads it."""
+    whole = len(buffer) - 1 if buffer.endswith(b"\r") else len(buffer)
+    return buffer.count(b"\r", 0, whole) == buffer.count(b"\n", 0, whole) == buffer.count(b"\r\n", 0, whole)
 
 
 def _plain_event(text: str) -> tuple[str | None, str] | None:

@@ -396,3 +396,12 @@ def test_session_request_and_answer_shapes() -> None:
     page = {"sessionSummaries": []}
     assert checks(checked(exchange(0, answered(page), f"{HOST}/sessions/?maxResults=1000"))) == set()
     assert "LIFECYCLE-760" in checks(checked(exchange(0, answered(page), f"{HOST}/sessions/?maxResults=0")))
+
+
+def test_an_invocation_between_end_and_delete_does_not_hide_the_end() -> None:
+    """The statuses an exchange showed are carried on by every later turn, so the delete still knows."""
+    invoked = exchange(2, streamed(provider.encode(folded())), body={"inputText": "hi", "enableTrace": True})
+    report = checked(create(), end(1), invoked, delete(3))
+    assert checks(report) == set()
+    assert report.turns[2].native["sessions"] == {UUID: "ENDED"}
+    assert checks(checked(create(), invoked, delete(2))) == {"LIFECYCLE-762"}  # still ACTIVE: not ended

@@ -468,3 +468,21 @@ def test_resumed_stream_that_drops_the_pre_pause_steps_turn() -> None:
     natives = resumed()
     of(natives, "turn_complete")[0]["turn"]["steps"][0]["turn_id"] = "tu-0"
     assert serious(paused_then(natives)) == {"RESUME-926"}
+
+
+def test_resumed_stream_that_echoes_other_calls_than_the_paused_ones() -> None:
+    """R-5: the echoed step's tool_calls are the calls the paused turn is waiting on."""
+    natives = resumed()
+    extra = {"call_id": "x3", "tool_name": "get_date", "arguments": {}}
+    natives[0]["event"]["payload"]["step_details"]["tool_calls"].append(extra)
+    report = paused_then(natives)
+    assert serious(report) == {"RESUME-925"}
+    assert [f.message for f in report.findings if f.check == "RESUME-925"] == [
+        "the echoed tool_calls are not the calls the turn paused on"]
+
+
+def test_resumed_stream_that_lost_the_paused_calls_is_accepted() -> None:
+    """R-5 allows an empty tool_calls echo when the server lost its in-progress record."""
+    natives = resumed()
+    natives[0]["event"]["payload"]["step_details"]["tool_calls"] = []
+    assert serious(paused_then(natives)) == set()

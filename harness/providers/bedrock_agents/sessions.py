@@ -47,7 +47,7 @@ class SessionTranslator(Translator):
         self.findings.extend(schemas_for(PROVIDER).validate(
             NativeEvent(type=f"{operation}Response", data=native.data, frame=native.frame, offset=native.offset,
                         exchange=native.exchange)))
-        statuses = self._statuses(native)
+        statuses = known_sessions(self.context) | self._statuses(native)
         origin = native.origin()
         named = session_uuid(self.call.session)
         return [ev.TurnStarted(origin=origin, session_id=named, native={"operation": operation, "sessions": statuses}),
@@ -95,9 +95,17 @@ class SessionTranslator(Translator):
         return statuses
 
 
+def known_sessions(context: StreamContext) -> dict[str, str]:
+    """The session statuses the exchanges so far have shown: each turn carries them on, whatever its
+    operation, so that the exchange before a DeleteSession knows whether any earlier one ended it."""
+    previous = context.previous
+    return dict(previous.native.get("sessions") or {}) if previous is not None else {}
+
+
 def order_checks(turn: Turn, call: Call, exchange: int) -> list[Finding]:
-    """C.6: only a session that is no longer ACTIVE can be deleted; the exchange before DeleteSession
-    must show it ended (EndSession, or GetSession / ListSessions reporting ENDED or EXPIRED)."""
+    """C.6: only a session that is no longer ACTIVE can be deleted; an exchange before DeleteSession
+    must show it ended (EndSession, or GetSession / ListSessions reporting ENDED or EXPIRED), as the
+    statuses each turn carries on say (``known_sessions``)."""
     if call.operation != "DeleteSession":
         return []
     named = session_uuid(call.session)
@@ -105,6 +113,6 @@ def order_checks(turn: Turn, call: Call, exchange: int) -> list[Finding]:
     status = known.get(named) if named else None
     if status in GONE:
         return []
-    shown = f"shows it {status}" if status else "does not end it"
-    return [finding("LIFECYCLE-762", f"DeleteSession of {call.session}, but the exchange before it {shown}",
+    shown = f"show it {status}" if status else "do not end it"
+    return [finding("LIFECYCLE-762", f"DeleteSession of {call.session}, but the exchanges before it {shown}",
                     Location(exchange=exchange, path="uri"), expected="ENDED", actual=status)]

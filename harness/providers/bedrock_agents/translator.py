@@ -28,6 +28,7 @@ from typing import Any
 from harness import events as ev
 from harness.providers.base import NativeEvent, StreamContext, Translator, strict_json
 from harness.providers.bedrock_agents.operations import INVOKE_INLINE_AGENT, Call, call_of
+from harness.providers.bedrock_agents.sessions import known_sessions
 
 Events = list[ev.CanonicalEvent]
 EXCEPTIONS = frozenset({
@@ -164,6 +165,9 @@ class AgentTranslator(Translator):
         self.started = True
         self._check_headers()
         facts = {"operation": self.call.operation, **self.ids} if self.call.operation else dict(self.ids)
+        sessions = known_sessions(self.context)
+        if sessions:
+            facts["sessions"] = sessions
         return [ev.TurnStarted(origin=native.origin(), session_id=self.ids.get("sessionId"), native=facts or None)]
 
     def _check_headers(self) -> None:

@@ -372,17 +372,23 @@ class LlamaStackTranslator(Translator):
             for call in ran:
                 out += self._run_on_server(step, call, native)
         else:
-            self._check_echo(native, responses)
+            self._check_echo(native, responses, ran)
         executor = "server" if step.started else "client"
         for response in responses:
             out.append(ev.ToolResult(call_id=str(response.get("call_id")), output=response.get("content"),
                                      executor=executor))  # type: ignore[arg-type]
         return out
 
-    def _check_echo(self, native: NativeEvent, responses: list[dict[str, Any]]) -> None:
-        """R-5: the resumed stream opens with the client-tool step carrying the request's tool_responses."""
+    def _check_echo(self, native: NativeEvent, responses: list[dict[str, Any]], ran: list[dict[str, Any]]) -> None:
+        """R-5: the resumed stream opens with the client-tool step carrying the request's tool_responses
+        and the calls the turn paused on (or none: the server may have lost its record of them)."""
         if self._route is None or not self._route.is_resume:
             return
+        paused = self._paused_calls()
+        echoed = {_str(call.get("call_id")): call.get("tool_name") for call in ran}
+        if paused is not None and echoed and echoed != paused:
+            self.flag("RESUME-925", "the echoed tool_calls are not the calls the turn paused on", native,
+                      expected=sorted(paused.items()), actual=sorted(echoed.items(), key=str))
 
         def key(response: Any) -> tuple[Any, ...]:
             response = _dict(response)
@@ -391,6 +397,14 @@ class LlamaStackTranslator(Translator):
         if not equal([key(r) for r in responses], [key(r) for r in self._responses]):
             self.flag("RESUME-925", "the echoed tool_responses are not the ones the resume request sent", native,
                       expected=[key(r)[0] for r in self._responses], actual=[key(r)[0] for r in responses])
+
+    def _paused_calls(self) -> dict[str, str | None] | None:
+        """The calls the continued turn paused on, by call id with their tool names (None: unknown)."""
+        previous = self.context.previous
+        if previous is None or previous.interrupt is None:
+            return None
+        pending = set(previous.interrupt.pending)
+        return {item.call_id: item.name for item in previous.items if item.call_id in pending}
 
     def _shield_done(self, native: NativeEvent, step: _Step, details: dict[str, Any]) -> Events:
         """A shield that reports an error-level violation ends the turn with its user message."""
