@@ -50,7 +50,7 @@ class SSEDecoder:
         self._buffer += chunk
         if not self._started and not self._consume_bom(final=False):
             return []
-        return self._drain()
+        return self._drain(fed=len(chunk))
 
     def close(self) -> list[Frame]:
         """End of body: flush a last unterminated line, report an event left open."""
@@ -85,7 +85,7 @@ class SSEDecoder:
         self._started = True
         return True
 
-    def _drain(self, final: bool = False) -> list[Frame]:
+    def _drain(self, final: bool = False, fed: int | None = None) -> list[Frame]:
         frames: list[Frame] = []
         buffer = self._buffer
         start = 0
@@ -94,16 +94,23 @@ class SSEDecoder:
             if buffer[:1] == b"\n":  # the LF of a CRLF that ended a discarded over-long line
                 start = 1
                 self._frame_bytes += 1
-        lf_from = buffer.rfind(b"\r") + 1  # LF line ends only from here on
-        crlf = lf_from > 0 and _only_crlf(buffer)
         scan_from = self._scan_from  # no line end before here: a long line is not searched again
+        # What waits for the fast path is read again by the next feed, so it waits only if no longer
+        # than this feed: every byte is then read a bounded number of times, whatever the chunking.
+        patience = self._wait_bytes if fed is None else min(self._wait_bytes, fed)
+        lf_from: int | None = None  # LF line ends only from here on (found when first needed)
+        crlf = False
         while True:
-            if self._frame_start is None and not self._discarding_line and (crlf or start >= lf_from):
-                blank = b"\n\n" if start >= lf_from else b"\r\n\r\n"
-                start = self._whole_events(frames, start, blank)
-                waiting = len(buffer) - start
-                if not final and 0 < waiting <= self._wait_bytes and buffer.find(blank, start) == -1:
-                    break  # an event still arriving waits whole, so that the next feed takes the fast path
+            if self._frame_start is None and not self._discarding_line and scan_from <= start:
+                if lf_from is None:
+                    lf_from = max(buffer.rfind(b"\r", start) + 1, start)
+                    crlf = lf_from > start and _only_crlf(buffer, start)
+                if crlf or start >= lf_from:
+                    blank = b"\n\n" if start >= lf_from else b"\r\n\r\n"
+                    start = self._whole_events(frames, start, blank)
+                    waiting = len(buffer) - start
+                    if not final and 0 < waiting <= patience and buffer.find(blank, start) == -1:
+                        break  # an event still arriving waits whole, so that the next feed takes the fast path
             match = _LINE_END.search(buffer, max(start, scan_from))
             if match is None:
                 scan_from = len(buffer)
@@ -267,10 +274,11 @@ class SSEDecoder:
         self.findings.append(finding("WIRE-005", message, self._where(offset)))
 
 
-def _only_crlf(buffer: bytearray) -> bool:
-    """Whether every line end is a CRLF (a last CR may wait for its LF): then the fast path reads it."""
-    whole = len(buffer) - 1 if buffer.endswith(b"\r") else len(buffer)
-    return buffer.count(b"\r", 0, whole) == buffer.count(b"\n", 0, whole) == buffer.count(b"\r\n", 0, whole)
+def _only_crlf(buffer: bytearray, start: int) -> bool:
+    """Whether every line end from ``start`` on is a CRLF (a last CR may wait for its LF): then the
+    fast path reads it."""
+    end = len(buffer) - 1 if buffer.endswith(b"\r") else len(buffer)
+    return buffer.count(b"\r", start, end) == buffer.count(b"\n", start, end) == buffer.count(b"\r\n", start, end)
 
 
 def _plain_event(text: str) -> tuple[str | None, str] | None:
