@@ -300,13 +300,11 @@ def _natives(provider: Provider, frames: Iterable[Frame], exchange: int, finding
         if isinstance(parsed, list):
             findings += parsed
             continue
-        if parsed.sse_event is not None and parsed.sse_event != parsed.type and parsed.sse_event != "message":
+        if parsed.sse_event is not None and parsed.sse_event not in (parsed.type, "message"):
             findings.append(finding("SCHEMA-003", f"SSE event {parsed.sse_event!r} carries a {parsed.type!r} payload",
                                     parsed.location(), expected=parsed.type, actual=parsed.sse_event))
-        if parsed.type[:1] != "[":  # bracketed sentinels such as [DONE] have no schema
-            problems = validate(parsed)
-            if problems:
-                findings += problems
+        if not parsed.type.startswith("["):  # bracketed sentinels such as [DONE] have no schema
+            findings += validate(parsed)
         yield parsed
     result.frames = count
 

@@ -52,8 +52,7 @@ def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
     if api is not None and api != target.base:
         found.append(finding("RESUME-924", f"the turn was created under {api}, the resume goes to {target.base}",
                              where.with_(path="uri"), expected=api, actual=target.base))
-    names = {item.call_id: item.name for item in turn.items if item.kind == "tool_call" and item.call_id}
-    answers, shapes = _responses(body.get("tool_responses"), names, turn.interrupt.pending, where)
+    answers, shapes = _responses(body.get("tool_responses"), tool_names(turn), turn.interrupt.pending, where)
     view = ResumeView(handle=target.handle(), answers=answers)
     return found + shapes + answer_checks(turn.interrupt, view, exchange)
 
@@ -105,11 +104,16 @@ def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[st
     missing = [call_id for call_id in pending if call_id not in answers]
     if missing:
         raise ValueError(f"no answer for pending call(s) {', '.join(missing)}")
-    names = {item.call_id: item.name for item in turn.items if item.kind == "tool_call" and item.call_id}
+    names = tool_names(turn)
     return {"tool_responses": [{"call_id": call_id, "tool_name": names.get(call_id),
                                 "content": answers[call_id] if isinstance(answers[call_id], str)
                                 else json.dumps(answers[call_id], ensure_ascii=False)} for call_id in pending],
             "stream": True}
+
+
+def tool_names(turn: Turn) -> dict[str, str | None]:
+    """The turn's tool calls by call id, with their tool names (what a tool_response must name)."""
+    return {item.call_id: item.name for item in turn.items if item.kind == "tool_call" and item.call_id}
 
 
 def resume_uri(turn: Turn, host: str = "http://localhost:8321") -> str:

@@ -21,6 +21,7 @@ from harness import events as ev
 from harness.providers.base import NativeEvent, StreamContext, Translator
 from harness.providers.llama_stack_agents import calls
 from harness.providers.llama_stack_agents.calls import equal
+from harness.providers.llama_stack_agents.resume import tool_names
 from harness.providers.llama_stack_agents.routes import Route, route
 
 Events = list[ev.CanonicalEvent]
@@ -404,7 +405,7 @@ class LlamaStackTranslator(Translator):
         if previous is None or previous.interrupt is None:
             return None
         pending = set(previous.interrupt.pending)
-        return {item.call_id: item.name for item in previous.items if item.call_id in pending}
+        return {call_id: name for call_id, name in tool_names(previous).items() if call_id in pending}
 
     def _shield_done(self, native: NativeEvent, step: _Step, details: dict[str, Any]) -> Events:
         """A shield that reports an error-level violation ends the turn with its user message."""

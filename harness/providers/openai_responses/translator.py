@@ -123,7 +123,7 @@ class ResponsesTranslator(Translator):
             if native.type != "response.created" and not self._suffix:
                 self.flag("LIFECYCLE-101", f"the stream opens with {native.type}", native,
                           expected="response.created", actual=native.type)
-        opening = self._ensure_started(native.data) if not self._started and self._suffix else None
+        opening = self._start_suffix(native.data) if not self._started and self._suffix else None
         out = handler(native, native.data)
         if opening:
             out = opening + out
@@ -135,7 +135,7 @@ class ResponsesTranslator(Translator):
 
     # -- lifecycle ------------------------------------------------------------------------------------
 
-    def _ensure_started(self, data: dict[str, Any]) -> list[ev.CanonicalEvent]:
+    def _start_suffix(self, data: dict[str, Any]) -> list[ev.CanonicalEvent]:
         """A re-attached suffix with nothing to continue still makes a turn, named by the URL; the
         flags of the event's response object (response.queued, say) are known already. Called
         before the first event of an unstarted suffix."""
