@@ -272,7 +272,7 @@ def _frames(exchange: Exchange, provider: Provider | None, findings: list[Findin
     elif response.content_type == "text/event-stream":
         decoder = SSEDecoder(exchange=exchange.index)
     elif provider is not None and provider.answers_json and body.lstrip().startswith(b"{"):
-        return [Frame(index=0, offset=0, end=len(body), data=body.decode("utf-8", errors="replace"))]
+        return [Frame(index=0, offset=0, end=len(body), payload=body)]
     else:
         return None
     return _decoded(decoder, response.pieces(), findings)

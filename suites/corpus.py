@@ -80,7 +80,7 @@ def exchange_payloads(path: Path, provider: str) -> list[tuple[bool, list[dict[s
     for exchange in load(path, provider if path.suffix == ".txt" else None).exchanges:
         chunked = exchange.response.content_type == CHUNKS_CONTENT_TYPE
         decoder = JSONLinesDecoder() if chunked else SSEDecoder()
-        data = [frame.data for frame in decoder.feed(exchange.response.body) + decoder.close()]
+        data = [frame.text for frame in decoder.feed(exchange.response.body) + decoder.close()]
         if "[DONE]" in data:
             data = data[: data.index("[DONE]")]
         result.append((chunked, [_object(item) for item in data]))

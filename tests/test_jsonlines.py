@@ -18,7 +18,7 @@ def decode(body: bytes, cuts=()):
 def test_one_frame_per_line_with_offsets():
     body = b'{"a":1}\n{"b":2}\n'
     frames, findings = decode(body)
-    assert [f.data for f in frames] == ['{"a":1}', '{"b":2}']
+    assert [f.text for f in frames] == ['{"a":1}', '{"b":2}']
     assert [(f.offset, f.end) for f in frames] == [(0, 8), (8, 16)]
     assert [f.index for f in frames] == [0, 1]
     assert findings == []
@@ -27,14 +27,14 @@ def test_one_frame_per_line_with_offsets():
 def test_crlf_is_stripped_but_counted():
     body = b'{"a":1}\r\n{"b":2}\r\n'
     frames, _ = decode(body)
-    assert [f.data for f in frames] == ['{"a":1}', '{"b":2}']
+    assert [f.text for f in frames] == ['{"a":1}', '{"b":2}']
     assert [(f.offset, f.end) for f in frames] == [(0, 9), (9, 18)]
 
 
 def test_blank_lines_skipped_and_indices_stay_dense():
     body = b'\n\n{"a":1}\n  \n\r\n{"b":2}\n\n'
     frames, findings = decode(body)
-    assert [f.data for f in frames] == ['{"a":1}', '{"b":2}']
+    assert [f.text for f in frames] == ['{"a":1}', '{"b":2}']
     assert [f.index for f in frames] == [0, 1]
     assert frames[0].offset == 2
     assert frames[1].offset == body.index(b'{"b"')
@@ -44,7 +44,7 @@ def test_blank_lines_skipped_and_indices_stay_dense():
 def test_last_line_without_newline():
     body = b'{"a":1}\n{"b":2}'
     frames, _ = decode(body)
-    assert [f.data for f in frames] == ['{"a":1}', '{"b":2}']
+    assert [f.text for f in frames] == ['{"a":1}', '{"b":2}']
     assert (frames[1].offset, frames[1].end) == (8, len(body))
 
 
@@ -52,7 +52,7 @@ def test_invalid_utf8_is_a_finding_with_absolute_offset():
     body = b'{"a":1}\n{"b":"\xff"}\n{"c":3}\n'
     frames, findings = decode(body)
     assert len(frames) == 3
-    assert frames[1].data == '{"b":"\ufffd"}'
+    assert frames[1].text == '{"b":"\ufffd"}'
     assert [(f.check, f.location.offset, f.location.exchange, f.location.frame) for f in findings] == [
         ("WIRE-001", body.index(b"\xff"), 3, 1)
     ]
@@ -60,7 +60,7 @@ def test_invalid_utf8_is_a_finding_with_absolute_offset():
 
 def test_lines_are_passed_through_unparsed():
     frames, findings = decode(b"not json\n[1,2]\n")
-    assert [f.data for f in frames] == ["not json", "[1,2]"]
+    assert [f.text for f in frames] == ["not json", "[1,2]"]
     assert findings == []
 
 
@@ -88,7 +88,7 @@ def test_round_trip_and_offsets(values, eol, trailing):
     body = eol.join(lines) + (eol if trailing and lines else b"")
     frames, findings = decode(body)
     assert findings == []
-    assert [json.loads(f.data) for f in frames] == values
+    assert [json.loads(f.text) for f in frames] == values
     for frame, line in zip(frames, lines):
         assert body[frame.offset : frame.offset + len(line)] == line
         assert body[frame.offset : frame.end].rstrip(b"\r\n") == line

@@ -33,15 +33,15 @@ def chunkings(draw: st.DrawFn, body: bytes) -> list[bytes]:
 def test_elements_with_offsets() -> None:
     frames, checks = split(BODY, [BODY])
     assert checks == []
-    assert [json.loads(f.data) for f in frames] == ELEMENTS
-    assert all(BODY[f.offset:f.end].decode() == f.data for f in frames)
+    assert [json.loads(f.text) for f in frames] == ELEMENTS
+    assert all(BODY[f.offset:f.end].decode() == f.text for f in frames)
 
 
 @given(data=st.data())
 def test_any_chunking_gives_the_same_frames(data: st.DataObject) -> None:
     whole = split(BODY, [BODY])
     frames, checks = split(BODY, data.draw(chunkings(BODY)))
-    assert [(f.offset, f.end, f.data) for f in frames] == [(f.offset, f.end, f.data) for f in whole[0]]
+    assert [(f.offset, f.end, f.text) for f in frames] == [(f.offset, f.end, f.text) for f in whole[0]]
     assert checks == whole[1]
 
 
@@ -65,5 +65,5 @@ def test_invalid_utf8_is_a_finding() -> None:
 def test_arbitrary_bytes_never_raise_and_chunking_never_matters(body: bytes, data: st.DataObject) -> None:
     whole = split(body, [body])
     frames, checks = split(body, data.draw(chunkings(body)))
-    assert [(f.offset, f.end, f.data) for f in frames] == [(f.offset, f.end, f.data) for f in whole[0]]
+    assert [(f.offset, f.end, f.text) for f in frames] == [(f.offset, f.end, f.text) for f in whole[0]]
     assert checks == whole[1]

@@ -31,7 +31,7 @@ def feed_bytewise(body: bytes, **options):
 def test_each_line_end_style(eol):
     body = b"event: e" + eol + b"data: a" + eol + b"data: b" + eol + eol + b"data: c" + eol + eol
     frames, findings = decode(body)
-    assert [(f.data, f.event) for f in frames] == [("a\nb", "e"), ("c", None)]
+    assert [(f.text, f.event) for f in frames] == [("a\nb", "e"), ("c", None)]
     assert findings == []
     assert frames[0].offset == 0
     assert frames[0].end == len(b"event: e" + eol + b"data: a" + eol + b"data: b" + eol + eol)
@@ -42,7 +42,7 @@ def test_each_line_end_style(eol):
 def test_mixed_line_ends_in_one_event():
     body = b"data: a\r\ndata: b\rdata: c\n\r\ndata: d\r\r"
     frames, findings = decode(body)
-    assert [f.data for f in frames] == ["a\nb\nc", "d"]
+    assert [f.text for f in frames] == ["a\nb\nc", "d"]
     assert findings == []
     assert frames[0].end == body.index(b"data: d")
 
@@ -50,14 +50,14 @@ def test_mixed_line_ends_in_one_event():
 def test_lf_then_cr_is_two_line_ends():
     # "\n\r" is LF followed by CR: two line ends, so the blank line dispatches.
     frames, _ = decode(b"data: a\n\rdata: b\n\n")
-    assert [f.data for f in frames] == ["a", "b"]
+    assert [f.text for f in frames] == ["a", "b"]
 
 
 def test_cr_and_lf_split_across_chunks_is_one_line_end():
     body = b"data: a\r\ndata: b\r\n\r\n"
     cut = body.index(b"\n")  # the first CR ends one chunk, its LF starts the next
     frames, findings = feed_in_pieces(body, [cut])
-    assert [f.data for f in frames] == ["a\nb"]
+    assert [f.text for f in frames] == ["a\nb"]
     assert findings == []
     assert (frames[0].offset, frames[0].end) == (0, len(body))
 
@@ -66,7 +66,7 @@ def test_frame_waits_for_its_blank_line():
     decoder = SSEDecoder()
     assert decoder.feed(b"data: a\n") == []
     frames = decoder.feed(b"\n")
-    assert [f.data for f in frames] == ["a"]
+    assert [f.text for f in frames] == ["a"]
     assert decoder.close() == []
 
 
@@ -76,7 +76,7 @@ def test_frame_waits_for_its_blank_line():
 def test_leading_bom_dropped_and_counted_in_offsets():
     body = BOM + b"data: x\n\n"
     frames, findings = decode(body)
-    assert [f.data for f in frames] == ["x"]
+    assert [f.text for f in frames] == ["x"]
     assert findings == []
     assert frames[0].offset == 3 and frames[0].end == len(body)
 
@@ -86,7 +86,7 @@ def test_bom_split_across_chunks(cuts):
     body = BOM + b"data: x\n\n"
     assert feed_in_pieces(body, cuts) == decode(body)
     frames, _ = feed_in_pieces(body, cuts)
-    assert [f.data for f in frames] == ["x"]
+    assert [f.text for f in frames] == ["x"]
 
 
 def test_only_first_bom_is_dropped():
@@ -96,7 +96,7 @@ def test_only_first_bom_is_dropped():
     assert checks(findings) == ["WIRE-005"]
     # A BOM anywhere else is ordinary data.
     frames, findings = decode(b"data: " + BOM + b"x\n\n")
-    assert [f.data for f in frames] == ["\ufeffx"]
+    assert [f.text for f in frames] == ["\ufeffx"]
     assert findings == []
 
 
@@ -111,30 +111,30 @@ def test_partial_bom_at_end_of_body_is_not_a_bom():
 
 def test_comments_are_ignored():
     frames, findings = decode(b": keep-alive\n\n:another\ndata: x\n: inside\n\n")
-    assert [f.data for f in frames] == ["x"]
+    assert [f.text for f in frames] == ["x"]
     assert findings == []
 
 
 def test_data_without_space_and_with_two_spaces():
     frames, _ = decode(b"data:x\n\ndata:  y\n\ndata:\n\n")
-    assert [f.data for f in frames] == ["x", " y", ""]
+    assert [f.text for f in frames] == ["x", " y", ""]
 
 
 def test_field_without_colon():
     frames, findings = decode(b"data\n\nevent\ndata: x\n\ndata\ndata\n\n")
-    assert [(f.data, f.event) for f in frames] == [("", None), ("x", ""), ("\n", None)]
+    assert [(f.text, f.event) for f in frames] == [("", None), ("x", ""), ("\n", None)]
     assert findings == []
 
 
 def test_value_keeps_colons_after_the_first():
     frames, _ = decode(b'data: {"a": "b:c"}\n\n')
-    assert frames[0].data == '{"a": "b:c"}'
+    assert frames[0].text == '{"a": "b:c"}'
 
 
 def test_event_and_id_fields_and_id_persistence():
     body = b"event: one\nid: 7\ndata: a\n\nevent: two\ndata: b\n\nid:\ndata: c\n\n"
     frames, findings = decode(body)
-    assert [(f.data, f.event, f.id) for f in frames] == [("a", "one", "7"), ("b", "two", "7"), ("c", None, "")]
+    assert [(f.text, f.event, f.id) for f in frames] == [("a", "one", "7"), ("b", "two", "7"), ("c", None, "")]
     assert findings == []
 
 
@@ -169,7 +169,7 @@ def test_retry_field(line, expected, finding):
 
 def test_unknown_field_is_reported_as_info():
     frames, findings = decode(b"foo: bar\ndata: x\n\n")
-    assert [f.data for f in frames] == ["x"]
+    assert [f.text for f in frames] == ["x"]
     assert checks(findings) == ["WIRE-005"]
     assert findings[0].severity.value == "info"
 
@@ -177,13 +177,13 @@ def test_unknown_field_is_reported_as_info():
 def test_blank_line_without_data_dispatches_nothing():
     frames, findings = decode(b"event: ping\n\nid: 4\n\nretry: 10\n\n\n\n\ndata: real\n\n")
     # id and retry outlive the event that carried them (WHATWG: last event ID, reconnection time)
-    assert [(f.data, f.event, f.id, f.retry) for f in frames] == [("real", None, "4", 10)]
+    assert [(f.text, f.event, f.id, f.retry) for f in frames] == [("real", None, "4", 10)]
     assert findings == []
 
 
 def test_retry_persists_and_a_bad_retry_keeps_the_previous_value():
     frames, findings = decode(b"data: a\n\nretry: 5\ndata: b\n\ndata: c\n\nretry: x\ndata: d\n\nretry: 7\ndata: e\n\n")
-    assert [(f.data, f.retry) for f in frames] == [("a", None), ("b", 5), ("c", 5), ("d", 5), ("e", 7)]
+    assert [(f.text, f.retry) for f in frames] == [("a", None), ("b", 5), ("c", 5), ("d", 5), ("e", 7)]
     assert checks(findings) == ["WIRE-005"]
 
 
@@ -194,7 +194,7 @@ def test_retry_persists_and_a_bad_retry_keeps_the_previous_value():
 def test_final_event_without_blank_line_is_truncated(tail):
     body = b"data: x\n\n" + tail
     frames, findings = decode(body)
-    assert [f.data for f in frames] == ["x", "y"]
+    assert [f.text for f in frames] == ["x", "y"]
     assert [f.truncated for f in frames] == [False, True]
     assert checks(findings) == ["WIRE-003"]
     assert findings[0].location.offset == 9
@@ -210,7 +210,7 @@ def test_stream_ending_cleanly_has_no_truncation():
 def test_invalid_utf8_reported_at_absolute_offset_and_decoding_continues():
     body = b"data: ok\n\ndata: a\xffb\n\ndata: \xc3\n\ndata: c\n\n"
     frames, findings = decode(body)
-    assert [f.data for f in frames] == ["ok", "a\ufffdb", "\ufffd", "c"]
+    assert [f.text for f in frames] == ["ok", "a\ufffdb", "\ufffd", "c"]
     assert checks(findings) == ["WIRE-001", "WIRE-001"]
     assert findings[0].location.offset == body.index(b"\xff")
     assert findings[1].location.offset == body.index(b"\xc3")
@@ -227,7 +227,7 @@ def test_split_utf8_sequence_across_chunks_is_valid():
     body = "data: h\u00e9llo \U0001f600\n\n".encode()
     for cut in range(1, len(body)):
         frames, findings = feed_in_pieces(body, [cut])
-        assert [f.data for f in frames] == ["h\u00e9llo \U0001f600"]
+        assert [f.text for f in frames] == ["h\u00e9llo \U0001f600"]
         assert findings == []
 
 
@@ -235,7 +235,7 @@ def test_oversized_frame_dropped_and_later_frames_decoded():
     big = b"data: " + b"x" * 100 + b"\n\n"
     body = b"data: a\n\n" + big + b"data: b\n\n"
     frames, findings = decode(body, max_frame_bytes=32)
-    assert [f.data for f in frames] == ["a", "b"]
+    assert [f.text for f in frames] == ["a", "b"]
     assert checks(findings) == ["WIRE-002"]
     assert findings[0].location.offset == 9
     assert frames[1].offset == 9 + len(big)
@@ -254,14 +254,14 @@ def test_truncated_oversized_frame_yields_no_placeholder():
 def test_oversized_frame_made_of_many_small_lines():
     body = b"data: 0123456789\n" * 5 + b"\ndata: b\n\n"
     frames, findings = decode(body, max_frame_bytes=40)
-    assert [f.data for f in frames] == ["b"]
+    assert [f.text for f in frames] == ["b"]
     assert checks(findings) == ["WIRE-002"]
 
 
 def test_oversized_line_split_across_chunks_same_as_whole():
     body = b"data: a\n\n" + b"data: " + b"y" * 200 + b"\n\ndata: b\n\n"
     whole = decode(body, max_frame_bytes=32)
-    assert [f.data for f in whole[0]] == ["a", "b"]
+    assert [f.text for f in whole[0]] == ["a", "b"]
     for cuts in ([20], [20, 60, 100], list(range(1, len(body), 7)), list(range(1, len(body)))):
         assert feed_in_pieces(body, cuts, max_frame_bytes=32) == whole
 
@@ -280,7 +280,7 @@ def test_oversized_line_ending_in_cr_at_chunk_end_keeps_next_event():
     # blank line (another CR). The decoder must not swallow that blank line as the rest of the long line.
     body = b"data: " + b"x" * 12 + b"\r\rdata: z\r\r"
     whole = decode(body, max_frame_bytes=10)
-    assert [f.data for f in whole[0]] == ["z"]
+    assert [f.text for f in whole[0]] == ["z"]
     cut = body.index(b"\r") + 1
     assert feed_in_pieces(body, [cut], max_frame_bytes=10) == whole
 
@@ -358,7 +358,7 @@ def test_round_trip(spec):
     for frame, (lines, name, ident, raw) in zip(frames, events):
         if ident is not None:
             last_id = ident
-        assert frame.data == "\n".join(lines)
+        assert frame.text == "\n".join(lines)
         assert frame.event == name
         assert frame.id == last_id
         assert not frame.truncated
@@ -436,5 +436,5 @@ def test_frames_strictly_increasing_and_non_overlapping(body):
 def test_data_lines_always_join_with_lf(lines):
     body = b"".join(b"data: " + line.encode() + b"\n" for line in lines) + b"\n"
     frames, findings = decode(body)
-    assert [f.data for f in frames] == ["\n".join(lines)]
+    assert [f.text for f in frames] == ["\n".join(lines)]
     assert findings == []

@@ -41,7 +41,7 @@ class EventStreamProvider(Provider):
         return frame.event in self.event_types
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
-        if frame.payload is None:
+        if frame.headers is None:  # a line of a chunk fixture, not an event-stream message
             return self._unframed(frame, exchange)
         kind = frame.headers.get(":message-type")
         if kind not in eventstream.TYPE_HEADERS:
@@ -58,17 +58,17 @@ class EventStreamProvider(Provider):
     def _payload(self, frame: Frame, exchange: int) -> dict[str, Any] | list[Finding]:
         if frame.headers.get(":message-type") == "error":
             return {"code": frame.event, "message": frame.headers.get(":error-message", "")}
-        if not (frame.payload or b"").strip():
+        if not frame.payload.strip():
             return {}
-        return json_object(frame.payload or b"", frame, exchange)
+        return json_object(frame.payload, frame, exchange)
 
     def _unframed(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """A line of a chunk fixture: ``{"<member>": payload}``, the union written out."""
         where = frame_location(frame, exchange)
         try:
-            line = orjson.loads(frame.data)
+            line = orjson.loads(frame.payload)
         except orjson.JSONDecodeError as error:
-            return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=frame.data[:200])]
+            return [finding("WIRE-004", f"data is not JSON: {error}", where, actual=frame.text[:200])]
         if not (isinstance(line, dict) and len(line) == 1 and isinstance(next(iter(line.values())), dict)):
             return [finding("SCHEMA-004", "a chunk line is not one {member: object} union", where)]
         ((kind, payload),) = line.items()

@@ -149,7 +149,7 @@ class Provider(ABC):
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """Turn one frame into a native event, or into findings saying why it cannot be one."""
-        payload = json_object(frame.data, frame, exchange)
+        payload = json_object(frame.payload, frame, exchange)
         if isinstance(payload, list):
             return payload
         kind = self.native_type(payload, frame)

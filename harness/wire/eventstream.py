@@ -189,10 +189,9 @@ class EventStreamDecoder:
                        offset=offset)
         values = {header.name: header.value for header in headers}
         payload = message[PRELUDE + headers_length : -4]
-        text = payload.decode("utf-8", errors="replace")  # opaque bytes to the framing; JSON parsing judges them
         name = values.get(TYPE_HEADERS.get(values.get(":message-type"), ":event-type"))
-        frame = Frame(index=self._frames, offset=offset, end=offset + total, data=text,
-                      event=name if isinstance(name, str) else None, payload=payload, headers=values)
+        frame = Frame(index=self._frames, offset=offset, end=offset + total, payload=payload,
+                      event=name if isinstance(name, str) else None, headers=values)
         self._frames += 1
         return frame
 

@@ -7,7 +7,7 @@ decoded incrementally like every other framing so that offsets stay exact for an
 from __future__ import annotations
 
 from harness.findings import Finding, Location, finding
-from harness.wire.frames import Frame
+from harness.wire.frames import Frame, checked_utf8
 
 
 class JSONLinesDecoder:
@@ -40,13 +40,11 @@ class JSONLinesDecoder:
         if not raw.strip():
             return []
         offset = self._offset + start
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
+        payload, error = checked_utf8(raw)
+        if error is not None:
             self.findings.append(finding("WIRE-001", f"invalid UTF-8 ({error.reason})",
                                          Location(exchange=self.exchange, frame=self._frames,
                                                   offset=offset + error.start)))
-            text = raw.decode("utf-8", errors="replace")
-        frame = Frame(index=self._frames, offset=offset, end=self._offset + after, data=text)
+        frame = Frame(index=self._frames, offset=offset, end=self._offset + after, payload=payload)
         self._frames += 1
         return [frame]

@@ -14,7 +14,7 @@ import re
 from typing import Literal
 
 from harness.findings import Finding, Location, finding
-from harness.wire.frames import Frame
+from harness.wire.frames import Frame, checked_utf8
 from harness.wire.sse import DEFAULT_MAX_FRAME_BYTES
 
 State = Literal["open", "value", "comma", "element", "done"]
@@ -157,12 +157,10 @@ class JSONStreamDecoder:
             return None
         raw = bytes(self._element)
         self._element = bytearray()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
+        payload, error = checked_utf8(raw)
+        if error is not None:
             self._flag("WIRE-001", f"invalid UTF-8 ({error.reason})", self._element_start + error.start)
-            text = raw.decode("utf-8", errors="replace")
-        frame = Frame(index=self._frames, offset=self._element_start, end=end, data=text)
+        frame = Frame(index=self._frames, offset=self._element_start, end=end, payload=payload)
         self._frames += 1
         return frame
 

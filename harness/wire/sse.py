@@ -41,6 +41,7 @@ class SSEDecoder:
         self._scan_from = 0  # how far into the buffer no line end was found by the last feed
         self._frames = 0
         self._last_id: str | None = None  # like the reconnection time, it outlives the event (WHATWG)
+        self._names: dict[bytes, str] = {}  # event names decoded once: a stream uses a handful
         self._retry: int | None = None
         self._reset_event()
 
@@ -154,37 +155,42 @@ class SSEDecoder:
 
     def _whole_events(self, frames: list[Frame], position: int, blank: bytes) -> int:
         """Fast path for the common case (one kind of line end, LF or CRLF, given by the ``blank``
-        line that ends an event; valid UTF-8; only data/event fields and comments): decode whole
-        events at once. Returns how far it got; the line-by-line path takes over from there for
-        anything else, so frames, offsets and findings are the same either way."""
+        line that ends an event): every complete event in the buffer is split off at once, and a
+        valid UTF-8 event of only data/event fields and comments becomes a frame without being read
+        line by line. Any other event (an ``id`` or ``retry`` field, invalid UTF-8, too big) goes
+        through the line-by-line path right here, so frames, offsets and findings are the same
+        either way, and each byte is read a bounded number of times. Returns how far it got."""
         buffer = self._buffer
+        last = buffer.rfind(blank, position)
+        if last == -1:
+            return position
         line_end = blank[: len(blank) // 2]
-        while True:
-            if buffer.startswith(line_end, position):
-                position += len(line_end)  # a blank line with no event pending
-                continue
-            end = buffer.find(blank, position)
-            if end == -1 or end + len(blank) - position > self.max_frame_bytes:
-                return position
-            try:
-                text = buffer[position:end].decode("utf-8")
-            except UnicodeDecodeError:
-                return position
-            if len(line_end) == 2:
-                text = text.replace("\r\n", "\n")
-            plain = _plain_event(text)
-            if plain is not None:
-                event, data = plain
-            else:
-                lines = _event_lines(text)
-                if lines is None:
-                    return position  # id, retry or an unknown field: the careful path
-                event, data = lines
-            if data is not None:
-                frames.append(Frame(self._frames, self._buffer_offset + position,
-                                    self._buffer_offset + end + len(blank), data, event, self._last_id, self._retry))
+        names = self._names
+        offset = self._buffer_offset + position
+        for piece in bytes(buffer[position:last]).split(blank):
+            end = offset + len(piece) + len(blank)
+            fields = None
+            if end - offset <= self.max_frame_bytes and (piece.isascii() or _is_utf8(piece)):
+                fields = _plain_event(piece, line_end) or _event_lines(piece, line_end)
+            if fields is None:
+                self._lines(piece + blank, offset, frames)
+            elif fields[1] is not None:
+                event = fields[0]
+                if event is not None:
+                    event = names.get(event) or names.setdefault(event, event.decode("utf-8"))
+                frames.append(Frame(self._frames, offset, end, fields[1], event, self._last_id, self._retry))
                 self._frames += 1
-            position = end + len(blank)
+            offset = end
+        return last + len(blank)
+
+    def _lines(self, raw: bytes, offset: int, frames: list[Frame]) -> None:
+        """Complete lines of one line-end style, read one by one (the fast path's way out)."""
+        line_end = b"\r\n" if raw.endswith(b"\r\n") else b"\n"
+        for line in raw.split(line_end)[:-1]:
+            frame = self._line(line, offset, len(line) + len(line_end))
+            if frame is not None:
+                frames.append(frame)
+            offset += len(line) + len(line_end)
 
     def _line(self, raw: bytes, offset: int, length: int) -> Frame | None:
         if not raw:
@@ -244,7 +250,7 @@ class SSEDecoder:
             index=self._frames,
             offset=start,
             end=end,
-            data="\n".join(data),
+            payload="\n".join(data).encode("utf-8"),
             event=event,
             id=self._last_id,
             retry=self._retry,
@@ -281,38 +287,47 @@ def _only_crlf(buffer: bytearray, start: int) -> bool:
     return buffer.count(b"\r", start, end) == buffer.count(b"\n", start, end) == buffer.count(b"\r\n", start, end)
 
 
-def _plain_event(text: str) -> tuple[str | None, str] | None:
+def _plain_event(piece: bytes, line_end: bytes) -> tuple[bytes | None, bytes] | None:
     """``event: X`` then ``data: Y``, or ``data: Y`` alone: what nearly every provider sends."""
     event = None
-    if text.startswith("event:"):
-        cut = text.find("\n")
+    data_at = 0
+    if piece.startswith(b"event:"):
+        cut = piece.find(line_end)
         if cut == -1:
             return None
-        event = text[6:cut].removeprefix(" ")
-        text = text[cut + 1 :]
-    if not text.startswith("data:") or "\n" in text:
+        event = piece[7 if piece.startswith(b" ", 6) else 6 : cut]
+        data_at = cut + len(line_end)
+    if not piece.startswith(b"data:", data_at) or piece.find(line_end, data_at) != -1:
         return None
-    return event, text[5:].removeprefix(" ")
+    return event, piece[data_at + 6 if piece.startswith(b" ", data_at + 5) else data_at + 5 :]
 
 
-def _event_lines(text: str) -> tuple[str | None, str | None] | None:
+def _event_lines(piece: bytes, line_end: bytes) -> tuple[bytes | None, bytes | None] | None:
     """Any mix of ``data``, ``event`` and comment lines (None when another field needs the careful
     path); the data is None when no data line came, and the event is then not dispatched."""
-    data: list[str] = []
-    event: str | None = None
-    for line in text.split("\n"):
-        name, colon, value = line.partition(":")
+    data: list[bytes] = []
+    event: bytes | None = None
+    for line in piece.split(line_end):
+        name, colon, value = line.partition(b":")
         if not name and colon:
             continue  # a comment
-        if colon and value[:1] == " ":
+        if colon and value[:1] == b" ":
             value = value[1:]
-        if name == "data":
+        if name == b"data":
             data.append(value)
-        elif name == "event":
+        elif name == b"event":
             event = value
         else:
             return None
-    return event, "\n".join(data) if data else None
+    return event, b"\n".join(data) if data else None
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode(body: bytes, **options: int) -> tuple[list[Frame], list[Finding]]:

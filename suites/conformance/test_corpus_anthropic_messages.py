@@ -73,7 +73,7 @@ def _payloads(path: Path) -> list[list[dict[str, Any]]]:
         chunks = exchange.response.content_type == CHUNKS_CONTENT_TYPE
         decoder = JSONLinesDecoder() if chunks else SSEDecoder()
         frames = decoder.feed(exchange.response.body) + decoder.close()
-        streams.append([json.loads(frame.data) for frame in frames if frame.data.strip()])
+        streams.append([json.loads(frame.text) for frame in frames if frame.text.strip()])
     return streams
 
 

@@ -54,7 +54,7 @@ def _payloads(body: bytes, chunked: bool) -> list[dict[str, Any]]:
     array = body.lstrip().startswith(b"[")
     decoder = JSONLinesDecoder() if chunked else JSONStreamDecoder() if array else SSEDecoder()
     frames = decoder.feed(body) + decoder.close()
-    return [json.loads(frame.data) for frame in frames]
+    return [json.loads(frame.text) for frame in frames]
 
 
 def _harness_view(turn: Turn) -> dict[str, Any]:

@@ -204,7 +204,7 @@ def test_faults_never_crash_and_are_flagged(family: str, data: st.DataObject, fa
 def _frames(family: str, body: bytes) -> list[str]:
     decoder = EventStreamDecoder() if providers.get(family).framing == "eventstream" else SSEDecoder()
     frames = decoder.feed(body) + decoder.close()
-    return [frame.data for frame in frames if not frame.truncated]
+    return [frame.text for frame in frames if not frame.truncated]
 
 
 @pytest.mark.parametrize("family", FAMILIES)

@@ -52,7 +52,7 @@ class AgentSession(Provider):
         """The type is the SSE event name; a frame without one is a whole none-mode body when it holds
         ``messages``. The standard library parses: ``input`` is JSON inside the payload, and integers
         beyond 64 bits must stay exact (orjson turns them into floats)."""
-        payload = json_object(frame.data, frame, exchange, exact=True)
+        payload = json_object(frame.payload, frame, exchange, exact=True)
         if isinstance(payload, list):
             return payload
         kind = frame.event or (RESPONSE if "messages" in payload else None)

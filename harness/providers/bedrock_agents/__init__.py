@@ -48,16 +48,16 @@ class BedrockAgents(EventStreamProvider):
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """Unmodelled ``error`` messages become ``[error]`` events; a whole JSON object that is not one
         ``{member: payload}`` line (a session-management answer) becomes one ``[json]`` event."""
-        if frame.payload is None:
+        if frame.headers is None:
             try:
-                value = orjson.loads(frame.data)
+                value = orjson.loads(frame.payload)
             except orjson.JSONDecodeError:
                 value = None
             if isinstance(value, dict) and not (len(value) == 1 and isinstance(next(iter(value.values())), dict)):
                 return NativeEvent(type="[json]", data=value, frame=frame.index, offset=frame.offset,
                                    exchange=exchange)
         native = super().parse(frame, exchange)
-        if not isinstance(native, list) and frame.headers.get(":message-type") == "error":
+        if not isinstance(native, list) and (frame.headers or {}).get(":message-type") == "error":
             native.type = "[error]"
         return native
 

@@ -48,7 +48,7 @@ class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         outer = super().parse(frame, exchange)
-        if isinstance(outer, list) or frame.payload is None:
+        if isinstance(outer, list) or frame.headers is None:
             return outer
         if outer.type != "chunk":
             return _as_anthropic_error(outer)

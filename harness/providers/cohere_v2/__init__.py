@@ -43,7 +43,7 @@ class CohereV2(Provider):
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """``[DONE]`` may follow message-end (B.1): a bracketed native event, so it has no schema."""
-        if frame.data.strip() == "[DONE]":
+        if frame.payload.strip() == b"[DONE]":
             return NativeEvent(type="[DONE]", data={}, frame=frame.index, offset=frame.offset, exchange=exchange,
                                sse_event=frame.event)
         return super().parse(frame, exchange)

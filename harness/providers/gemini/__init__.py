@@ -50,7 +50,7 @@ class Gemini(Provider):
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """The standard library parser: arguments are JSON inside the payload, and integers beyond 64
         bits must stay exact (orjson turns them into floats)."""
-        payload = json_object(frame.data, frame, exchange, exact=True)
+        payload = json_object(frame.payload, frame, exchange, exact=True)
         if isinstance(payload, list):
             return payload
         return NativeEvent(type=self.native_type(payload, frame) or "", data=payload, frame=frame.index,

@@ -50,7 +50,7 @@ class LlamaStackAgents(Provider):
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """A ``[DONE]`` (which the Agents API never sends, L-10) becomes a bracketed event: tolerated, reported."""
-        if frame.data.strip() == "[DONE]":
+        if frame.payload.strip() == b"[DONE]":
             return NativeEvent(type="[DONE]", data={}, frame=frame.index, offset=frame.offset, exchange=exchange)
         parsed = super().parse(frame, exchange)
         if isinstance(parsed, list):

@@ -47,7 +47,7 @@ class OpenAIChat(Provider):
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """``[DONE]`` becomes a bracketed native event (the turn's end, B.1); JSON is parsed as usual."""
-        if frame.data.strip() == "[DONE]":
+        if frame.payload.strip() == b"[DONE]":
             return NativeEvent(type="[DONE]", data={}, frame=frame.index, offset=frame.offset, exchange=exchange,
                                sse_event=frame.event)
         return super().parse(frame, exchange)

@@ -48,7 +48,7 @@ class OpenAIResponses(Provider):
         It is reported here rather than passed on as an event: it has no sequence number, and the
         sequencer would otherwise count it as an event missing one (ORDER-001).
         """
-        if frame.data.strip() == "[DONE]":
+        if frame.payload.strip() == b"[DONE]":
             where = Location(exchange=exchange, frame=frame.index, offset=frame.offset, native_type="[DONE]")
             return [finding("LIFECYCLE-111", "data: [DONE] after the stream (not sent by OpenAI)", where)]
         return super().parse(frame, exchange)

@@ -59,8 +59,7 @@ def integer(value: Any) -> int | None:
 
 def index(value: Any) -> int | None:
     """An output/content/summary index: a non-negative integer, else None (the schema reports it)."""
-    number = integer(value)
-    return number if number is not None and number >= 0 else None
+    return value if type(value) is int and value >= 0 else None  # not a bool: type(True) is bool
 
 
 def executor_of(item: dict[str, Any]) -> ev.Executor | None:
