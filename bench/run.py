@@ -8,6 +8,10 @@ For every size and family the same deterministic body goes through:
               translation, fold, checks; the whole harness.
 ``floor``     the least any consumer must do (``bench/floors.py``): split the body into events, parse
               each payload, append each delta to a list, join at the end.
+``bound``     the least a pipeline that follows DESIGN.md can do (``bench/bound.py``): the floor plus
+              offsets, UTF-8, schema validation, sequence numbers and one canonical event per delta,
+              in one loop; hand-written streams only. ``SDK ÷ bound`` is the most ``pipeline/SDK``
+              can reach in this Python.
 ``sdk``       the family's official SDK per event, where one is installed (``bench/sdks.py``: the
               OpenAI Responses and Chat Completions accumulators, Anthropic's (also behind Bedrock
               InvokeModel), google-genai's per-chunk models, botocore's event-stream parser).
@@ -46,10 +50,10 @@ from typing import Any
 
 import orjson
 
-from bench import encoded, floors, sdks, streams
+from bench import bound, encoded, floors, sdks, streams
 from bench.sdks import WrongResult, same
 
-PATHS = ("pipeline", "floor", "sdk")  # "sdk": the family's SDK path (sdks.FOR_FAMILY), if it has one
+PATHS = ("pipeline", "floor", "bound", "sdk")  # "sdk": the family's SDK path (sdks.FOR_FAMILY), if it has one
 EXTRA_PATHS = ("pipeline-nogc",)  # on request (--paths): the pipeline with gc.disable() around the call
 TARGETS = {  # the project's targets (DESIGN.md / the performance brief); SDK targets in sdks.SDKS
     "pipeline/floor": 1 / 3,
@@ -99,6 +103,8 @@ def make_path(path: str, stream: streams.Stream) -> Callable[[bytes], Any]:
         return floors.floor_openai if stream.provider == "openai-responses" else floors.floor_anthropic
     if path == "floor":
         return floors.learned(stream.framing, stream.rules)
+    if path == "bound":
+        return bound.BOUNDS[stream.provider]
     return sdks.SDKS[path].build(stream)
 
 
@@ -115,10 +121,10 @@ def check(path: str, result: Any, stream: streams.Stream, allow_missing_schemas:
     """Raise WrongResult unless ``result`` holds the stream's text and arguments; return notes."""
     if path.startswith("pipeline"):
         return _check_pipeline(result, stream, allow_missing_schemas)
-    if path == "floor" and not stream.rules:
+    if path in ("floor", "bound") and not stream.rules:
         text_key, call_key = ("msg_bench0001", "fc_bench0001") if stream.provider == "openai-responses" else (0, 1)
-        same("floor text", result.get(text_key), stream.text)
-        same("floor arguments", result.get(call_key, ""), stream.arguments)
+        same(f"{path} text", result.get(text_key), stream.text)
+        same(f"{path} arguments", result.get(call_key, ""), stream.arguments)
         return {}
     if path == "floor":
         if not encoded.reads_back(result, stream.text, stream.arguments if stream.argument_deltas else ""):
@@ -287,15 +293,18 @@ def ratios(results: list[dict[str, Any]], sizes: list[int],
             if pipe is None:
                 continue
             floor = best.get((provider, size, "floor"))
+            least = best.get((provider, size, "bound"))
             sdk_cost = best.get((provider, size, sdk)) if sdk else None
             rows.append({  # events/s of the pipeline over the other path's (per-event costs, inverted)
                 "provider": provider, "events": size, "sdk": sdk,
                 "pipeline/floor": floor / pipe if floor else None,
                 "pipeline/sdk": sdk_cost / pipe if sdk_cost else None,
+                "bound/floor": floor / least if floor and least else None,
+                "bound/sdk": sdk_cost / least if sdk_cost and least else None,
             })
     flat = []
     for provider in providers:
-        for path in ("pipeline", "pipeline-nogc", "floor", sdks.FOR_FAMILY.get(provider)):
+        for path in ("pipeline", "pipeline-nogc", "floor", "bound", sdks.FOR_FAMILY.get(provider)):
             measured = sorted(size for (p, size, q) in best if p == provider and q == path and size >= 10_000)
             if 10_000 not in measured or len(measured) < 2:
                 continue
@@ -347,13 +356,15 @@ def render(results: list[dict[str, Any]], ratio_rows: list[dict[str, Any]], flat
 
     ratio_table = Table(title="throughput ratios (pipeline events/s ÷ other path's events/s)")
     for column in ("provider", "N", "pipeline/floor (target ≥ 0.33)", "SDK path",
-                   "pipeline/SDK (target @10^4: 20 OpenAI, 5 Anthropic accumulators)"):
+                   "pipeline/SDK (target @10^4: 20 OpenAI, 5 Anthropic accumulators)",
+                   "bound/floor", "bound/SDK (the most reachable)"):
         ratio_table.add_column(column, justify="left" if column in ("provider", "SDK path") else "right")
     for row in ratio_rows:
         sdk = row["sdk"]
         target = sdks.SDKS[sdk].target if sdk and row["events"] == 10_000 else None
         ratio_table.add_row(row["provider"], f"{row['events']:,}", verdict(row["pipeline/floor"], TARGETS["pipeline/floor"]),
-                            sdk or "[dim]none installed[/dim]", verdict(row["pipeline/sdk"], target))
+                            sdk or "[dim]none installed[/dim]", verdict(row["pipeline/sdk"], target),
+                            verdict(row["bound/floor"], TARGETS["pipeline/floor"]), verdict(row["bound/sdk"], target))
     console.print(ratio_table)
 
     if flat:
@@ -436,9 +447,11 @@ def main(argv: list[str] | None = None) -> int:
             size_bytes, events = len(stream.body), stream.events
             del stream
             sdk = sdk_path(provider, paths)
-            for path in [p for p in paths if p in ("pipeline", "floor", "pipeline-nogc")] + ([sdk] if sdk else []):
+            for path in [p for p in paths if p in ("pipeline", "floor", "bound", "pipeline-nogc")] + ([sdk] if sdk else []):
                 row: dict[str, Any] = {"provider": provider, "size": size, "events": events, "path": path,
                                        "bytes": size_bytes}
+                if path == "bound" and (args.streams != "hand" or provider not in bound.BOUNDS):
+                    continue  # written for the hand-written streams the targets are stated on
                 if path in sdks.QUADRATIC and size > args.sdk_max:
                     row["skipped"] = f"skipped above --sdk-max {args.sdk_max:,} (quadratic accumulation)"
                     results.append(row)
