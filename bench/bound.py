@@ -16,6 +16,7 @@ Written for the two hand-written streams the targets are stated on (``bench/stre
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import jsonschema_rs
@@ -25,7 +26,9 @@ from harness import events as ev
 from harness.schemas import schemas_for
 
 
+@cache
 def validators(family: str) -> dict[str, Callable[[Any], bool]]:
+    """Compiled once per process, as the pipeline's are (the benchmark's warm-up run compiles them)."""
     schemas = schemas_for(family)
     return {kind: jsonschema_rs.validator_for(schemas.schema(kind)).is_valid for kind in schemas.types}
 

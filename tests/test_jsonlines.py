@@ -102,3 +102,4 @@ def test_arbitrary_bytes_never_raise(body):
     assert all(f.check == "WIRE-001" for f in findings)
     for before, after in zip(frames, frames[1:]):
         assert before.end <= after.offset
+    assert [f.payload.decode("utf-8") for f in frames] == [f.text for f in frames]  # replaced, after WIRE-001

@@ -409,6 +409,24 @@ def test_bytewise_feeding_equals_whole():
     assert feed_bytewise(body, max_frame_bytes=12) == decode(body, max_frame_bytes=12)
 
 
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n"])
+def test_events_the_fast_path_cannot_take_are_read_line_by_line_in_place(eol):
+    """One feed: plain events around an ``id`` field, two data lines with a comment, invalid UTF-8,
+    a run of blank lines. Each odd event goes through the line path where it stands, so the frames
+    are those of a byte-by-byte feed, which never takes the fast path."""
+    lines = [b"event: a", b"data: 1", b"", b"id: 7", b"data: 2", b"", b": note", b"data: 3", b"data: 4", b"",
+             b"data: \xff", b"", b"", b"", b"data: 5", b"", b""]
+    body = eol.join(lines)
+    frames, findings = decode(body)
+    assert [(f.payload, f.event, f.id) for f in frames] == [
+        (b"1", "a", None), (b"2", None, "7"), (b"3\n4", None, "7"), ("\ufffd".encode(), None, "7"), (b"5", None, "7"),
+    ]
+    assert checks(findings) == ["WIRE-001"]
+    assert findings[0].location.offset == body.index(b"\xff")
+    assert [body[f.offset : f.end].endswith(eol + eol) for f in frames] == [True] * 5
+    assert (frames, findings) == feed_bytewise(body)
+
+
 @given(st.binary(max_size=300) | WIRE_BYTES, st.sampled_from([None, 8, 64]))
 def test_arbitrary_bytes_never_raise_and_findings_are_catalogued_wire_checks(body, limit):
     options = {} if limit is None else {"max_frame_bytes": limit}
@@ -420,6 +438,7 @@ def test_arbitrary_bytes_never_raise_and_findings_are_catalogued_wire_checks(bod
         assert item.location.offset is not None and 0 <= item.location.offset <= len(body)
     for frame in frames:
         assert 0 <= frame.offset < frame.end <= len(body)
+        frame.payload.decode("utf-8")  # what was not UTF-8 was reported and replaced
 
 
 @given(st.binary(max_size=300) | WIRE_BYTES)
