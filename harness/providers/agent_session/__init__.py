@@ -50,8 +50,8 @@ class AgentSession(Provider):
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """The type is the SSE event name; a frame without one is a whole none-mode body when it holds
-        ``messages``. The standard library parses: ``input`` is JSON inside the payload, and integers
-        beyond 64 bits must stay exact (orjson turns them into floats)."""
+        ``messages``. ``input`` is JSON inside the payload, and integers beyond 64 bits must stay
+        exact (``exact_json``)."""
         payload = json_object(frame.payload, frame, exchange, exact=True)
         if isinstance(payload, list):
             return payload

@@ -48,8 +48,8 @@ class Gemini(Provider):
         return "error" if "error" in payload else "GenerateContentResponse"
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
-        """The standard library parser: arguments are JSON inside the payload, and integers beyond 64
-        bits must stay exact (orjson turns them into floats)."""
+        """Arguments are JSON inside the payload, and integers beyond 64 bits must stay exact
+        (``exact_json``)."""
         payload = json_object(frame.payload, frame, exchange, exact=True)
         if isinstance(payload, list):
             return payload
