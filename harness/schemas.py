@@ -6,6 +6,7 @@ pure-Python ``jsonschema`` is kept for checking the schema files themselves agai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ class SchemaSet:
         self.folder = folder or schema_root() / provider
         self._files = {path.name[: -len(".json")]: path for path in self.folder.glob("*.json")}
         self._validators: dict[str, Any] = {}
+        self.checks: dict[str, Callable[[Any], bool]] = {}  # type -> its compiled ``is_valid``, as types are met
 
     @property
     def types(self) -> list[str]:
@@ -51,6 +53,7 @@ class SchemaSet:
             if schema is None:
                 return [finding("SCHEMA-002", f"unknown event type {native.type!r}: skipped", native.location())]
             validator = self._validators[native.type] = jsonschema_rs.validator_for(schema)
+            self.checks[native.type] = validator.is_valid
         if validator.is_valid(native.data):
             return []
         found = []

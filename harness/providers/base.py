@@ -47,8 +47,7 @@ class NativeEvent:
     def origin(self) -> ev.Origin:
         """Where canonical events made from this one came from (built once, shared by all of them)."""
         if self.cached_origin is None:
-            self.cached_origin = ev.Origin(exchange=self.exchange, frame=self.frame, offset=self.offset,
-                                           native_type=self.type, native_seq=self.seq)
+            self.cached_origin = ev.Origin(self.exchange, self.frame, self.offset, self.type, self.seq)
         return self.cached_origin
 
     def location(self, **extra: Any) -> Location:

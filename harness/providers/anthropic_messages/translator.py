@@ -106,12 +106,11 @@ class AnthropicTranslator(Translator):
             return []  # ping, or an unknown type the pipeline reports as SCHEMA-002 (C.1: tolerate)
         if self._ended:
             return self._after_end(native)
-        events: Events = []
         if not self._messages and native.type != "message_start":
             self.flag("LIFECYCLE-201", f"the first event is {native.type}, not message_start", native)
             self._messages = 1
-            events.append(ev.TurnStarted(origin=native.origin()))
-        return events + handler(native)
+            return [ev.TurnStarted(origin=native.origin()), *handler(native)]
+        return handler(native)
 
     def _after_end(self, native: NativeEvent) -> Events:
         """C.3.8: nothing after message_stop or error. One finding; the rest is dropped, not cascaded."""
