@@ -47,6 +47,7 @@ class NativeEvent:
     def origin(self) -> ev.Origin:
         """Where canonical events made from this one came from (built once, shared by all of them)."""
         if self.cached_origin is None:
+            # positional, in Origin's field order: this runs once per event, and keywords cost twice as much
             self.cached_origin = ev.Origin(self.exchange, self.frame, self.offset, self.type, self.seq)
         return self.cached_origin
 
