@@ -409,6 +409,13 @@ def test_bytewise_feeding_equals_whole():
     assert feed_bytewise(body, max_frame_bytes=12) == decode(body, max_frame_bytes=12)
 
 
+def test_event_names_past_the_kept_few_are_still_decoded():
+    names = [f"type.{number}" for number in range(300)] * 2  # more than the decoder keeps decoded
+    body = b"".join(f"event: {name}\ndata: {{}}\n\n".encode() for name in names)
+    frames, findings = decode(body)
+    assert [f.event for f in frames] == names and findings == []
+
+
 @pytest.mark.parametrize("eol", [b"\n", b"\r\n"])
 def test_events_the_fast_path_cannot_take_are_read_line_by_line_in_place(eol):
     """One feed: plain events around an ``id`` field, two data lines with a comment, invalid UTF-8,

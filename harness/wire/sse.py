@@ -23,6 +23,7 @@ BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 _LINE_END = re.compile(rb"[\r\n]")
 _WAIT_BYTES = 1 << 16  # the longest unfinished event held back whole for the fast path
+_NAMES_KEPT = 256  # event names kept decoded
 
 
 class SSEDecoder:
@@ -165,7 +166,6 @@ class SSEDecoder:
         if last == -1:
             return position
         line_end = blank[: len(blank) // 2]
-        names = self._names
         offset = self._buffer_offset + position
         for piece in bytes(buffer[position:last]).split(blank):
             end = offset + len(piece) + len(blank)
@@ -175,13 +175,21 @@ class SSEDecoder:
             if fields is None:
                 self._lines(piece + blank, offset, frames)
             elif fields[1] is not None:
-                event = fields[0]
-                if event is not None:
-                    event = names.get(event) or names.setdefault(event, event.decode("utf-8"))
+                event = None if fields[0] is None else self._name(fields[0])
                 frames.append(Frame(self._frames, offset, end, fields[1], event, self._last_id, self._retry))
                 self._frames += 1
             offset = end
         return last + len(blank)
+
+    def _name(self, raw: bytes) -> str:
+        """An event name, decoded once: a protocol has a few dozen (a hostile stream's millions are
+        decoded each time, not kept)."""
+        name = self._names.get(raw)
+        if name is None:
+            name = raw.decode("utf-8")
+            if len(self._names) < _NAMES_KEPT:
+                self._names[raw] = name
+        return name
 
     def _lines(self, raw: bytes, offset: int, frames: list[Frame]) -> None:
         """Complete lines of one line-end style, read one by one (the fast path's way out)."""

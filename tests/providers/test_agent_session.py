@@ -118,6 +118,16 @@ def test_none_mode_replays_the_body() -> None:
     assert report.turn.session_id == "sess_9" and report.turn.text == "Hi." and report.turn.status == "completed"
 
 
+def test_invalid_utf8_in_a_whole_json_answer_is_reported_and_replaced() -> None:
+    body = json.dumps(encode.encode_json(Turn(session_id="sess_9", stop="end_turn", items=[
+        Item(item_id="m", kind="message", text={0: "Hi \u00e9."})])), ensure_ascii=False).encode().replace(
+        "\u00e9".encode(), b"\xff")
+    report, checks = run([], {**DELTA, "stream": "none"}, "PUT", "https://a.example/session", body=body,
+                         content_type="application/json")
+    assert checks == {"WIRE-001"} and report.turn.text == "Hi \ufffd."
+    assert [f.location.offset for f in report.findings if f.check == "WIRE-001"] == [body.index(b"\xff")]
+
+
 def test_error_stop_fails_the_turn() -> None:
     report, checks = run([*START, ev("text_delta", delta="Let"), ev("turn_stop", stopReason="error")])
     assert checks == set() and report.turn.status == "failed" and report.turn.errors[0].code == "error"
