@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.findings import catalogue
-from harness.wire.sse import BOM, SSEDecoder, decode
+from harness.wire.sse import BOM, SSEDecoder, decode, encode
 from tests.feeding import feed
 
 
@@ -407,6 +407,17 @@ def test_bytewise_feeding_equals_whole():
     body = BOM + b"event: a\r\ndata: 1\r\rdata: \xc3\xa9\n\n: c\nid: 3\x00\nretry: x\ndata: 2\r\n\r\ndata: end"
     assert feed_bytewise(body) == decode(body)
     assert feed_bytewise(body, max_frame_bytes=12) == decode(body, max_frame_bytes=12)
+
+
+def test_a_body_of_many_regions_fed_at_once_decodes_as_in_pieces():
+    """The fast path splits a region of complete events at a time, and takes an event longer than a
+    region alone: a whole body fed at once gives what any feeding gives."""
+    events = [(f"e{n}", "x" * (n % 300)) for n in range(2000)] + [("big", "y" * 100_000), ("tail", "z")]
+    body = encode(events)
+    whole = decode(body)
+    assert len(body) > 4 * 65536 and whole[1] == []
+    assert [(f.event, f.text) for f in whole[0]] == events
+    assert feed_in_pieces(body, range(1000, len(body), 1000)) == whole
 
 
 def test_event_names_past_the_kept_few_are_still_decoded():

@@ -23,6 +23,7 @@ BOM = b"\xef\xbb\xbf"
 DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024
 _LINE_END = re.compile(rb"[\r\n]")
 _WAIT_BYTES = 1 << 16  # the longest unfinished event held back whole for the fast path
+_REGION_BYTES = 1 << 16  # complete events split off at a time by the fast path
 _NAMES_KEPT = 256  # event names kept decoded
 
 
@@ -156,18 +157,26 @@ class SSEDecoder:
 
     def _whole_events(self, frames: list[Frame], position: int, blank: bytes) -> int:
         """Fast path for the common case (one kind of line end, LF or CRLF, given by the ``blank``
-        line that ends an event): every complete event in the buffer is split off at once, and a
-        valid UTF-8 event of only data/event fields and comments becomes a frame without being read
-        line by line. Any other event (an ``id`` or ``retry`` field, invalid UTF-8, too big) goes
-        through the line-by-line path right here, so frames, offsets and findings are the same
-        either way, and each byte is read a bounded number of times. Returns how far it got."""
+        line that ends an event): the complete events in the buffer are split off a region at a time
+        (``_REGION_BYTES``, or one longer event, so a whole body fed at once costs no more than its
+        frames), and a valid UTF-8 event of only data/event fields and comments becomes a frame
+        without being read line by line. Any other event (an ``id`` or ``retry`` field, invalid
+        UTF-8, too big) goes through the line-by-line path right here, so frames, offsets and
+        findings are the same either way, and each byte is read a bounded number of times. Returns
+        how far it got: the end of the last complete event."""
         buffer = self._buffer
-        last = buffer.rfind(blank, position)
-        if last == -1:
-            return position
+        while True:
+            last = buffer.rfind(blank, position, position + _REGION_BYTES)
+            if last == -1:
+                last = buffer.find(blank, position)
+                if last == -1:
+                    return position
+            self._region(frames, bytes(buffer[position:last]), self._buffer_offset + position, blank)
+            position = last + len(blank)
+
+    def _region(self, frames: list[Frame], region: bytes, offset: int, blank: bytes) -> None:
         line_end = blank[: len(blank) // 2]
-        offset = self._buffer_offset + position
-        for piece in bytes(buffer[position:last]).split(blank):
+        for piece in region.split(blank):
             end = offset + len(piece) + len(blank)
             fields = None
             if end - offset <= self.max_frame_bytes and (piece.isascii() or _is_utf8(piece)):
@@ -179,7 +188,6 @@ class SSEDecoder:
                 frames.append(Frame(self._frames, offset, end, fields[1], event, self._last_id, self._retry))
                 self._frames += 1
             offset = end
-        return last + len(blank)
 
     def _name(self, raw: bytes) -> str:
         """An event name, decoded once: a protocol has a few dozen (a hostile stream's millions are
