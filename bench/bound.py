@@ -19,7 +19,6 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-import jsonschema_rs
 import orjson
 
 from harness import events as ev
@@ -30,7 +29,7 @@ from harness.schemas import schemas_for
 def validators(family: str) -> dict[str, Callable[[Any], bool]]:
     """Compiled once per process, as the pipeline's are (the benchmark's warm-up run compiles them)."""
     schemas = schemas_for(family)
-    return {kind: jsonschema_rs.validator_for(schemas.schema(kind)).is_valid for kind in schemas.types}
+    return {kind: schemas.validator(kind).is_valid for kind in schemas.types}
 
 
 # Each family has its own loop, the split written inline in both: a shared generator or a per-event

@@ -46,14 +46,21 @@ class SchemaSet:
         path = self._files.get(event_type)
         return None if path is None else orjson.loads(path.read_bytes())
 
-    def validate(self, native: NativeEvent) -> list[Finding]:
-        validator = self._validators.get(native.type)
+    def validator(self, event_type: str) -> Any:
+        """The type's compiled validator, compiled on first use (None: no schema for the type)."""
+        validator = self._validators.get(event_type)
         if validator is None:
-            schema = self.schema(native.type)
+            schema = self.schema(event_type)
             if schema is None:
-                return [finding("SCHEMA-002", f"unknown event type {native.type!r}: skipped", native.location())]
-            validator = self._validators[native.type] = jsonschema_rs.validator_for(schema)
-            self.checks[native.type] = validator.is_valid
+                return None
+            validator = self._validators[event_type] = jsonschema_rs.validator_for(schema)
+            self.checks[event_type] = validator.is_valid
+        return validator
+
+    def validate(self, native: NativeEvent) -> list[Finding]:
+        validator = self.validator(native.type)
+        if validator is None:
+            return [finding("SCHEMA-002", f"unknown event type {native.type!r}: skipped", native.location())]
         if validator.is_valid(native.data):
             return []
         found = []
