@@ -37,7 +37,7 @@ from harness.schemas import schemas_for
 from harness.sequencer import Sequencer
 from harness.state import ErrorInfo, Turn
 from harness.wire.eventstream import EventStreamDecoder, looks_like_eventstream
-from harness.wire.frames import Frame, checked_utf8
+from harness.wire.frames import Frame, utf8_payload
 from harness.wire.jsonlines import JSONLinesDecoder
 from harness.wire.jsonstream import JSONStreamDecoder
 from harness.wire.sse import SSEDecoder
@@ -272,10 +272,7 @@ def _frames(exchange: Exchange, provider: Provider | None, findings: list[Findin
     elif response.content_type == "text/event-stream":
         decoder = SSEDecoder(exchange=exchange.index)
     elif provider is not None and provider.answers_json and body.lstrip().startswith(b"{"):
-        payload, error = checked_utf8(body)
-        if error is not None:
-            findings.append(finding("WIRE-001", f"invalid UTF-8 ({error.reason})",
-                                    Location(exchange=exchange.index, frame=0, offset=error.start)))
+        payload = utf8_payload(body, Location(exchange=exchange.index, frame=0, offset=0), findings)
         return [Frame(index=0, offset=0, end=len(body), payload=payload)]
     else:
         return None

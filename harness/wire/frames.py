@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from harness.findings import Finding, Location, finding
+
 
 @dataclass(slots=True)
 class Frame:
@@ -35,13 +37,15 @@ class Frame:
         return self.payload.decode("utf-8", errors="replace")
 
 
-def checked_utf8(raw: bytes) -> tuple[bytes, UnicodeDecodeError | None]:
-    """``raw`` when it is UTF-8; else its text with what is not replaced by U+FFFD, and the first error
-    (for the decoder's WIRE-001 finding)."""
+def utf8_payload(raw: bytes, where: Location, findings: list[Finding]) -> bytes:
+    """``raw`` when it is UTF-8; else a WIRE-001 finding at the first bad byte (``where``: the frame,
+    at the offset of ``raw`` in the body) and the text with what is not replaced by U+FFFD."""
     if raw.isascii():
-        return raw, None
+        return raw
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        return raw.decode("utf-8", errors="replace").encode("utf-8"), error
-    return raw, None
+        findings.append(finding("WIRE-001", f"invalid UTF-8 ({error.reason})",
+                                where.with_(offset=(where.offset or 0) + error.start)))
+        return raw.decode("utf-8", errors="replace").encode("utf-8")
+    return raw

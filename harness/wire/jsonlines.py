@@ -6,8 +6,8 @@ decoded incrementally like every other framing so that offsets stay exact for an
 
 from __future__ import annotations
 
-from harness.findings import Finding, Location, finding
-from harness.wire.frames import Frame, checked_utf8
+from harness.findings import Finding, Location
+from harness.wire.frames import Frame, utf8_payload
 
 
 class JSONLinesDecoder:
@@ -40,11 +40,7 @@ class JSONLinesDecoder:
         if not raw.strip():
             return []
         offset = self._offset + start
-        payload, error = checked_utf8(raw)
-        if error is not None:
-            self.findings.append(finding("WIRE-001", f"invalid UTF-8 ({error.reason})",
-                                         Location(exchange=self.exchange, frame=self._frames,
-                                                  offset=offset + error.start)))
+        payload = utf8_payload(raw, Location(exchange=self.exchange, frame=self._frames, offset=offset), self.findings)
         frame = Frame(index=self._frames, offset=offset, end=self._offset + after, payload=payload)
         self._frames += 1
         return [frame]

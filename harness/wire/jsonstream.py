@@ -14,7 +14,7 @@ import re
 from typing import Literal
 
 from harness.findings import Finding, Location, finding
-from harness.wire.frames import Frame, checked_utf8
+from harness.wire.frames import Frame, utf8_payload
 from harness.wire.sse import DEFAULT_MAX_FRAME_BYTES
 
 State = Literal["open", "value", "comma", "element", "done"]
@@ -157,9 +157,8 @@ class JSONStreamDecoder:
             return None
         raw = bytes(self._element)
         self._element = bytearray()
-        payload, error = checked_utf8(raw)
-        if error is not None:
-            self._flag("WIRE-001", f"invalid UTF-8 ({error.reason})", self._element_start + error.start)
+        payload = utf8_payload(raw, Location(exchange=self.exchange, frame=self._frames, offset=self._element_start),
+                               self.findings)
         frame = Frame(index=self._frames, offset=self._element_start, end=end, payload=payload)
         self._frames += 1
         return frame
