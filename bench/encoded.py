@@ -51,7 +51,7 @@ class Layout:
 
 def providers() -> list[str]:
     """Every registered family, in registry order."""
-    from harness.providers import PROVIDERS
+    from harness.registry import PROVIDERS
 
     return list(PROVIDERS)
 
@@ -71,7 +71,7 @@ def _turn(shape: str, text: str, arguments: dict[str, Any] | None) -> Any:
 def _encode(name: str, shape: str, pieces: list[str], arguments: dict[str, Any] | None,
             argument_pieces: Callable[[str], list[str]]) -> tuple[list[dict[str, Any]], bytes, list[str]]:
     """The family's natives and wire bytes, and every non-text string its encoder asked to cut."""
-    from harness.providers import get
+    from harness.registry import get
 
     provider = get(name)
     text = "".join(pieces)
@@ -118,7 +118,7 @@ def _probe(name: str, shape: str, texts: int, arguments: int) -> _Probe:
 @cache
 def layout(name: str) -> Layout:
     """Calibrate on marker streams: event counts per piece, and where the pieces travel."""
-    from harness.providers import get
+    from harness.registry import get
 
     framing = get(name).framing
     if framing not in ("sse", "eventstream"):

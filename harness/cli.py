@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from harness import events as ev
-from harness.findings import catalogue
-from harness.providers import PROVIDERS
+from harness.registry import catalogue
+from harness.registry import PROVIDERS
 
 _PROVIDER = click.Choice(sorted(PROVIDERS) + sorted(alias for p in PROVIDERS.values() for alias in p.aliases))
 

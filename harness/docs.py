@@ -6,7 +6,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from harness.findings import CheckSpec, catalogue
+from harness.checkspec import CheckSpec
+from harness.registry import catalogue
 
 HEADER = """# Check catalogue
 

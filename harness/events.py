@@ -20,7 +20,7 @@ StopReason = Literal[
 
 
 @with_config(ConfigDict(extra="forbid"))
-@dataclass(slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Origin:
     """Where a canonical event came from, so a finding on it can point at the wire.
 
@@ -36,6 +36,13 @@ class Origin:
 # Canonical events are plain slotted dataclasses, not pydantic models: the hot path builds one or
 # more per native event, and a model costs four times as much to build (bench/README.md). Pydantic
 # still validates them, dumps them and writes their schemas, through ``canonical_event_adapter``.
+NO_ORIGIN = Origin()  # the default until the translator stamps the native event's origin
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # the placeholder is not part of the vocabulary
+
+
 _event = dataclass(slots=True, kw_only=True)
 
 
@@ -43,7 +50,7 @@ _event = dataclass(slots=True, kw_only=True)
 @_event
 class _Event:
     seq: int = 0
-    origin: Origin = field(default_factory=Origin)
+    origin: Annotated[Origin, Field(json_schema_extra=_no_default)] = NO_ORIGIN
 
 
 @_event

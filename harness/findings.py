@@ -1,45 +1,20 @@
 """Findings: what the harness says about a stream, and where it says it.
 
-Every finding names a check from the catalogue (``harness.catalogue``) by its stable id; the
+Every finding names a check from the catalogue (``harness.checkspec``) by its stable id; the
 severity comes from the catalogue, never from the call site, so one rule is graded the same way
 wherever it fires.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from harness import catalogue as _neutral_rules  # noqa: F401  (importing registers the provider-neutral rules)
+from harness.checkspec import CheckSpec, Severity, lookup
 
-class Severity(str, Enum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-    @property
-    def rank(self) -> int:
-        return _RANK[self]
-
-
-_RANK = {Severity.error: 2, Severity.warning: 1, Severity.info: 0}
-
-
-@dataclass(frozen=True, slots=True)
-class CheckSpec:
-    """One documented rule: stable id, what it demands, how bad a violation is, and who says so."""
-
-    id: str
-    severity: Severity
-    rule: str
-    source: str
-    providers: tuple[str, ...] = ()  # empty: applies to every family
-
-    @property
-    def family(self) -> str:
-        return self.id.rsplit("-", 1)[0]
+__all__ = ["CheckSpec", "Finding", "Location", "Severity", "catalogue_entry", "finding"]
 
 
 class Location(BaseModel):
@@ -70,28 +45,6 @@ class Finding(BaseModel):
     actual: Any = None
 
 
-_CATALOGUE: dict[str, CheckSpec] = {}
-
-
-def register(*specs: CheckSpec) -> None:
-    """Add rules to the catalogue; an id may be registered only once."""
-    for spec in specs:
-        if spec.id in _CATALOGUE:
-            raise ValueError(f"check id {spec.id} registered twice")
-        _CATALOGUE[spec.id] = spec
-
-
-def catalogue() -> dict[str, CheckSpec]:
-    from harness import catalogue as _entries  # noqa: F401  (importing registers the entries)
-
-    return dict(sorted(_CATALOGUE.items(), key=lambda kv: _sort_key(kv[0])))
-
-
-def _sort_key(check_id: str) -> tuple[str, int]:
-    family, _, number = check_id.rpartition("-")
-    return family, int(number)
-
-
 def finding(
     check_id: str,
     message: str,
@@ -119,9 +72,5 @@ def finding(
 
 
 def catalogue_entry(check_id: str) -> CheckSpec:
-    if not _CATALOGUE:
-        catalogue()
-    try:
-        return _CATALOGUE[check_id]
-    except KeyError:
-        raise KeyError(f"unknown check id {check_id!r}: add it to harness/catalogue.py") from None
+    """The rule behind a check id (KeyError, saying where to register it, for an unknown id)."""
+    return lookup(check_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import providers
+from harness import registry
 from harness.cassette import CassetteMeta, save
 from harness.exchange import Exchange, Request, Response
 
@@ -16,7 +16,7 @@ _URIS = {"openai-responses": "https://api.openai.com/v1/responses",
 def keep_stream(body: bytes, provider: str, path: Path, *, expect: list[str] | None = None,
                 scenario: str | None = None, description: str | None = None) -> Path:
     """Write ``body`` as a one-interaction cassette for ``provider`` that declares ``expect``."""
-    family = providers.get(provider)
+    family = registry.get(provider)
     name = family.name
     exchange = Exchange(
         index=0,

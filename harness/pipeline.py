@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from harness import events as ev
-from harness import providers
+from harness import registry
 from harness.cassette import (
     CHUNKS_CONTENT_TYPE,
     EVENTSTREAM_CONTENT_TYPE,
@@ -30,10 +30,10 @@ from harness.cassette import (
 from harness.checks.state import state_checks
 from harness.compare import Told, compare_turns
 from harness.exchange import Exchange, Request, Response
-from harness.findings import Finding, Location, Severity, catalogue, finding
+from harness.findings import Finding, Location, Severity, finding
+from harness.registry import catalogue
 from harness.providers.base import NativeEvent, Provider, StreamContext, Translator
 from harness.reducer import Reducer
-from harness.schemas import schemas_for
 from harness.sequencer import Sequencer
 from harness.state import ErrorInfo, Turn
 from harness.wire.eventstream import EventStreamDecoder, looks_like_eventstream
@@ -133,7 +133,7 @@ def _unconcatenated(exchanges: list[Exchange]) -> list[Exchange]:
         return exchanges
     exchange = exchanges[0]
     try:
-        provider = providers.detect(exchange) if exchange.provider_hint else None
+        provider = registry.detect(exchange) if exchange.provider_hint else None
     except KeyError:
         provider = None  # an unknown --provider is reported (CASSETTE-010) when the exchange runs
     if provider is None:
@@ -167,7 +167,7 @@ def run_body(provider: str, body: bytes | list[bytes], request_json: Any = None,
     pieces = [body] if isinstance(body, bytes) else body
     cuts = list(accumulate(len(piece) for piece in pieces))[:-1]
     request = Request(body=orjson.dumps(request_json) if request_json is not None else None, json=request_json)
-    content_type = content_type or providers.get(provider).content_type
+    content_type = content_type or registry.get(provider).content_type
     response = Response(headers={"content-type": [content_type]}, body=b"".join(pieces), chunks=cuts or None)
     exchange = Exchange(index=0, request=request, response=response, provider_hint=provider)
     result, _ = _run_exchange(exchange, None, keep_events)
@@ -205,7 +205,7 @@ def _exchange(
     result = ExchangeReport(index=exchange.index, provider=None, method=request.method, uri=request.uri)
     where = Location(exchange=exchange.index)
     try:
-        provider = providers.detect(exchange)
+        provider = registry.detect(exchange)
     except KeyError as error:
         result.findings.append(finding("CASSETTE-010", str(error.args[0]), where))
         return result, previous
@@ -295,7 +295,7 @@ def _natives(provider: Provider, frames: Iterable[Frame], exchange: int, finding
     """Each frame parsed and validated (the frame count lands on ``result`` at the end). A valid
     payload costs one call to its compiled validator; ``validate`` compiles a type's schema when it
     is first met and says what is wrong with an invalid payload."""
-    schemas = schemas_for(provider.schema_family or provider.name)
+    schemas = provider.schemas
     checks, validate = schemas.checks, schemas.validate
     parse = provider.parse
     count = 0

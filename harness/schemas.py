@@ -74,4 +74,11 @@ class SchemaSet:
 
 @cache
 def schemas_for(provider: str) -> SchemaSet:
+    """A shipped family's schemas (``schemas/<provider>/``)."""
     return SchemaSet(provider)
+
+
+@cache
+def schemas_in(folder: Path) -> SchemaSet:
+    """A plug-in family's schemas, from the folder it names."""
+    return SchemaSet(folder.name, folder)

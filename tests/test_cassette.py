@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from harness.cassette import CHUNKS_CONTENT_TYPE, CassetteMeta, load, save
 from harness.exchange import Exchange, Request, Response
-from harness.findings import catalogue
+from harness.registry import catalogue
 
 SSE_BODY = 'event: ping\ndata: {"type":"ping"}\n\n'
 SECRET = "sk-live-4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.findings import Location, Severity, catalogue, catalogue_entry, finding
+from harness.findings import Location, Severity, catalogue_entry, finding
+from harness.registry import catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 FAMILIES = {"WIRE", "SCHEMA", "ORDER", "LIFECYCLE", "ASSEMBLY", "RESUME", "STATE", "CASSETTE"}

@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 from harness.cassette import load
-from harness.findings import catalogue
+from harness.registry import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 

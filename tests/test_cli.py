@@ -15,7 +15,7 @@ try:
 except ImportError as error:  # the provider modules are not all there yet
     pytest.skip(f"harness.cli does not import yet: {error}", allow_module_level=True)
 
-from harness.findings import catalogue
+from harness.registry import catalogue
 
 # A plain text turn in Anthropic's Messages stream (the shape of specs/openai-anthropic.md C.7, text only).
 TEXT_TURN = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from harness import providers
+from harness import registry
 from harness.cli import main
 from harness.compare import Told, compare_reports, compare_turns, meaning
 from harness.pipeline import check_path, run_body
@@ -62,7 +62,7 @@ def test_two_vendors_on_one_scenario() -> None:
             Item(item_id="m", kind="message", text={0: "Let me check."}),
             Item(item_id="c", kind="tool_call", executor="client", name="get_weather", call_id=call_id,
                  arguments={"city": "Paris"})])
-        provider = providers.get(family)
+        provider = registry.get(family)
         report = run_body(family, provider.to_wire(provider.encode(scenario)))
         return Told(family, None, report.turn)
 

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import providers
+from harness import registry
 from harness.pipeline import run_body
 from harness.schemas import schemas_for
 
-FAMILIES = sorted(providers.PROVIDERS)
+FAMILIES = sorted(registry.PROVIDERS)
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
@@ -38,14 +38,14 @@ def test_any_bytes(family: str, body: bytes) -> None:
 @given(payloads=st.lists(JSON, max_size=8), kinds=st.lists(st.text(min_size=1, max_size=12), min_size=8, max_size=8))
 def test_any_json_payloads(family: str, payloads: list[object], kinds: list[str]) -> None:
     """Well framed in the family's own framing (SSE, AWS event stream...), so the translator sees them."""
-    provider = providers.get(family)
+    provider = registry.get(family)
     run_body(family, provider.frame_payloads([(kind, json.dumps(payload)) for kind, payload in zip(kinds, payloads)]))
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 @given(data=st.data())
 def test_known_event_types_with_arbitrary_members(family: str, data: st.DataObject) -> None:
-    provider = providers.get(family)
+    provider = registry.get(family)
     types = [kind for kind in schemas_for(provider.schema_family or family).types if not kind.startswith("[")]
     events = data.draw(st.lists(st.builds(
         lambda kind, members: {**members, "type": kind},

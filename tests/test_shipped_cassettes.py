@@ -34,7 +34,7 @@ def test_replays_under_plain_vcrpy(path: Path) -> None:
 
 
 def test_every_family_ships_enough_cassettes() -> None:
-    from harness.providers import PROVIDERS
+    from harness.registry import PROVIDERS
 
     counts = {name: len(list((ROOT / name).glob("*.yaml"))) for name in PROVIDERS}
     assert all(count >= 8 for count in counts.values()), counts

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.findings import catalogue
+from harness.registry import catalogue
 from harness.wire.sse import BOM, SSEDecoder, decode, encode
 from tests.feeding import feed
 

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 import pytest
 
-from harness import providers
+from harness import registry
 from harness.cassette import Cassette
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Finding
@@ -60,7 +60,7 @@ def test_lifecycle_008_an_http_error_before_any_stream() -> None:
 
 
 def test_schema_003_the_sse_event_name_differs_from_the_payload_type() -> None:
-    provider = providers.get("anthropic-messages")
+    provider = registry.get("anthropic-messages")
     turn = Turn(response_id="msg_0", stop="end_turn", status="completed", usage=Usage(input_tokens=1, output_tokens=1),
                 items=[Item(item_id="m", kind="message", status="completed", text={0: "hi"})])
     body = provider.to_wire(provider.encode(turn))
@@ -116,7 +116,7 @@ def test_wire_013_an_unreadable_headers_section() -> None:
 @pytest.mark.parametrize("headers", [{":event-type": "chunk"}, {":message-type": "event"}])
 def test_wire_014_a_message_without_its_type_headers(headers: dict[str, str]) -> None:
     """The shared reading of every AWS family (harness/providers/aws.py), whichever family runs it."""
-    provider = next(p for p in providers.PROVIDERS.values() if isinstance(p, EventStreamProvider))
+    provider = next(p for p in registry.PROVIDERS.values() if isinstance(p, EventStreamProvider))
     [frame] = EventStreamDecoder().feed(eventstream.encode_message(headers, b"{}"))
     parsed = EventStreamProvider.parse(provider, frame, 0)
     assert isinstance(parsed, list) and ids(parsed) == {"WIRE-014"}
@@ -136,7 +136,7 @@ def test_wire_015_a_message_beyond_the_c_runtime_limit() -> None:
 
 
 def test_lifecycle_506_an_append_streams_another_conversation() -> None:
-    mistral = providers.get("mistral-conversations")
+    mistral = registry.get("mistral-conversations")
     turn = Turn(conversation_id="conv_B", response_id="conv_B", stop="end_turn", status="completed",
                 usage=Usage(input_tokens=1, output_tokens=1),
                 items=[Item(item_id="m", kind="message", status="completed", text={0: "hi"})])
@@ -154,7 +154,7 @@ def test_lifecycle_506_an_append_streams_another_conversation() -> None:
 
 # -- cohere-v2 (6NN) ---------------------------------------------------------------------------------------------
 
-COHERE = providers.get("cohere-v2")
+COHERE = registry.get("cohere-v2")
 USAGE = Usage(input_tokens=5, output_tokens=7)
 
 

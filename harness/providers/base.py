@@ -13,13 +13,16 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
 import orjson
 
 from harness import events as ev
 from harness.exchange import Exchange, Request
+from harness.checkspec import CheckSpec
 from harness.findings import Finding, Location, finding
+from harness.schemas import SchemaSet, schemas_for, schemas_in
 from harness.state import Interrupt, Turn
 from harness.wire import sse
 from harness.wire.frames import Frame
@@ -118,14 +121,27 @@ class ResumeContract(Protocol):
 
 
 class Provider(ABC):
+    """A protocol family. Registered through the ``harness.providers`` entry-point group (its name is
+    the entry point's name); ``checks`` is the block it claimed with ``harness.checkspec.claim``."""
+
     name: ClassVar[str]
     contract: ClassVar[ResumeContract]  # the family's resume module
+    checks: ClassVar[tuple[CheckSpec, ...]] = ()
     aliases: ClassVar[tuple[str, ...]] = ()
+    detect_order: ClassVar[int] = 0  # lower is asked first; the shipped families use 100 and up
+    schema_folder: ClassVar[Path | None] = None  # a plug-in's own schemas (default: schemas/<name> of the harness)
     framing: ClassVar[Framing] = "sse"
     streams_json_arrays: ClassVar[bool] = False  # also answers with a streamed JSON array (Gemini without alt=sse)
     has_sequence_numbers: ClassVar[bool] = False
     schema_family: ClassVar[str | None] = None  # another family whose native schemas this one's events follow
     answers_json: ClassVar[bool] = False  # a whole JSON answer replays as one frame (agent session `stream: "none"`)
+
+    @property
+    def schemas(self) -> SchemaSet:
+        """The JSON Schemas its native events are validated against."""
+        if self.schema_folder is not None:
+            return schemas_in(self.schema_folder)
+        return schemas_for(self.schema_family or self.name)
 
     @property
     def content_type(self) -> str:

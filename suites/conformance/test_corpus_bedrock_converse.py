@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from harness import providers
+from harness import registry
 from harness.cassette import CHUNKS_CONTENT_TYPE, load
 from harness.findings import Severity
 from harness.state import Turn
@@ -176,7 +176,7 @@ def test_recorded_resume_is_clean_and_is_what_the_harness_builds() -> None:
     assert turn.interrupt is not None and turn.interrupt.pending == ["tooluse_lAG_zP8QRHmSYOwZzzaCqA"]
     recorded = second.request.json["messages"]
     answer = recorded[-1]["content"][0]["toolResult"]["content"][0]["text"]
-    built = providers.get(PROVIDER).build_resume(turn, {"tooluse_lAG_zP8QRHmSYOwZzzaCqA": answer}, first.request)
+    built = registry.get(PROVIDER).build_resume(turn, {"tooluse_lAG_zP8QRHmSYOwZzzaCqA": answer}, first.request)
     assert built["messages"] == recorded
     assert built["toolConfig"] == second.request.json["toolConfig"]
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import providers
+from harness import registry
 from harness.findings import Severity
 from harness.pipeline import ExchangeReport, run_body
 from harness.state import Turn
@@ -26,7 +26,7 @@ from suites.properties.strategies import chunkings, split_text, turns
 
 FAMILIES = {name: dialect.family for name, dialect in DIALECTS.items()}
 Remember = Callable[[str, "bytes | list[bytes]"], None]
-SEQUENCED = [name for name in FAMILIES if providers.get(name).has_sequence_numbers]
+SEQUENCED = [name for name in FAMILIES if registry.get(name).has_sequence_numbers]
 
 
 def projection(turn: Turn) -> dict[str, Any]:
@@ -59,12 +59,12 @@ def checks(report: ExchangeReport) -> set[str]:
 
 def encoded(family: str, data: st.DataObject) -> tuple[Turn, list[dict[str, Any]]]:
     turn = data.draw(turns(FAMILIES[family]), label="turn")
-    natives = providers.get(family).encode(turn, lambda text: data.draw(split_text(text)))
+    natives = registry.get(family).encode(turn, lambda text: data.draw(split_text(text)))
     return turn, natives
 
 
 def wire(family: str, natives: list[dict[str, Any]]) -> bytes:
-    return providers.get(family).to_wire(natives)
+    return registry.get(family).to_wire(natives)
 
 
 # -- 1. round trip --------------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def test_round_trip_notices_a_changed_delta(family: str) -> None:
 
     turn = Turn(response_id="resp_0", items=[Item(item_id="msg_0", kind="message", text={0: "hello world"})],
                 stop="end_turn", status="completed")
-    natives = providers.get(family).encode(turn, lambda text: [text.replace("hello", "HELLO")])
+    natives = registry.get(family).encode(turn, lambda text: [text.replace("hello", "HELLO")])
     report = run_body(family, wire(family, natives))
     assert report.turn is not None
     assert projection(report.turn) != projection(turn) or serious(report)
@@ -157,7 +157,7 @@ def test_a_declared_final_that_disagrees_is_caught() -> None:
     turn = Turn(response_id="resp_0", stop="tool_use", status="completed", items=[
         Item(item_id="fc_0", kind="tool_call", executor="client", name="f", call_id="call_0",
              arguments={"city": "Oslo"}, arguments_text='{"city":"Oslo"}')])
-    natives = providers.get("openai-responses").encode(turn)
+    natives = registry.get("openai-responses").encode(turn)
     for native in natives:
         if native["type"] == "response.function_call_arguments.done":
             native["arguments"] = '{"city":"Bergen"}'
@@ -202,7 +202,7 @@ def test_faults_never_crash_and_are_flagged(family: str, data: st.DataObject, fa
 
 
 def _frames(family: str, body: bytes) -> list[str]:
-    decoder = EventStreamDecoder() if providers.get(family).framing == "eventstream" else SSEDecoder()
+    decoder = EventStreamDecoder() if registry.get(family).framing == "eventstream" else SSEDecoder()
     frames = decoder.feed(body) + decoder.close()
     return [frame.text for frame in frames if not frame.truncated]
 
@@ -222,5 +222,5 @@ def test_a_broken_payload_is_a_wire_finding(family: str, data: st.DataObject) ->
     index = data.draw(st.integers(0, len(natives) - 1), label="index")
     messages = [(n.get("type"), json.dumps(n)) for n in natives]
     messages[index] = (messages[index][0], messages[index][1][:-1])  # lose the closing brace
-    report = run_body(family, providers.get(family).frame_payloads(messages))
+    report = run_body(family, registry.get(family).frame_payloads(messages))
     assert "WIRE-004" in checks(report) or "WIRE-780" in checks(report)  # 780: the JSON inside a Bedrock chunk

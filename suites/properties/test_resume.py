@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import providers
+from harness import registry
 from harness.exchange import Request
 from harness.findings import Severity
 from harness.pipeline import run_body
@@ -92,7 +92,7 @@ FAMILY_MUTATIONS: dict[str, dict[str, tuple[Callable[[str, Body], None], set[str
 def interrupted(family: str, data: st.DataObject, reasoning: bool = False) -> Turn:
     """A turn the harness folded from the family's own stream, with at least one pending call."""
     turn = data.draw(turns(FAMILY, min_calls=1, reasoning=True if reasoning else None), label="turn")
-    provider = providers.get(family)
+    provider = registry.get(family)
     report = run_body(family, provider.to_wire(provider.encode(turn)))
     assert report.turn is not None and report.turn.interrupt is not None
     return report.turn
@@ -100,12 +100,12 @@ def interrupted(family: str, data: st.DataObject, reasoning: bool = False) -> Tu
 
 def resume(family: str, turn: Turn, data: st.DataObject) -> Body:
     answers = {call.call_id: data.draw(TEXT, label="output") for call in turn.client_calls}
-    return providers.get(family).build_resume(turn, answers, Request(json=copy.deepcopy(DIALECTS[family].prior)))
+    return registry.get(family).build_resume(turn, answers, Request(json=copy.deepcopy(DIALECTS[family].prior)))
 
 
 def resume_checks(family: str, turn: Turn, body: Body) -> set[str]:
     request = Request(method="POST", uri=DIALECTS[family].uri, json=body)
-    found = providers.get(family).check_resume(turn, request, 1)
+    found = registry.get(family).check_resume(turn, request, 1)
     return {f.check for f in found if f.severity is not Severity.info}
 
 

@@ -14,7 +14,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import providers
+from harness import registry
 from harness.state import Turn
 from suites import oracles
 from suites.properties.families import DIALECTS
@@ -33,7 +33,7 @@ def reasoning(turn: Turn) -> str:
 @given(data=st.data())
 def test_openai_sdk_reads_the_encoded_stream(data: st.DataObject) -> None:
     turn = data.draw(turns(Family(stops=("end_turn",))), label="turn")
-    natives = providers.get("openai-responses").encode(turn, lambda text: data.draw(split_text(text)))
+    natives = registry.get("openai-responses").encode(turn, lambda text: data.draw(split_text(text)))
     final, problem = oracles.openai_final(json.loads(json.dumps(natives)))
     assert problem is None
     view = oracles.openai_view(final)
@@ -43,7 +43,7 @@ def test_openai_sdk_reads_the_encoded_stream(data: st.DataObject) -> None:
 @given(data=st.data())
 def test_anthropic_sdk_reads_the_encoded_stream(data: st.DataObject) -> None:
     turn = data.draw(turns(Family(stops=("end_turn",))), label="turn")
-    natives = providers.get("anthropic-messages").encode(turn, lambda text: data.draw(split_text(text)))
+    natives = registry.get("anthropic-messages").encode(turn, lambda text: data.draw(split_text(text)))
     view = oracles.anthropic_view(oracles.anthropic_final(json.loads(json.dumps(natives)), beta=False))
     assert {"text": view["text"], "calls": view["calls"]} == expected(turn)
     assert view["stop"] == ("tool_use" if turn.client_calls else "end_turn")
@@ -56,7 +56,7 @@ def test_openai_chat_sdk_reads_the_encoded_stream(data: st.DataObject) -> None:
     On a length stop the SDK's ``get_final_completion`` raises (openai/lib/_parsing/_completions.py
     ``parse_chat_completion``) with the accumulated completion attached, which the oracle compares instead."""
     turn = data.draw(turns(DIALECTS["openai-chat"].family), label="turn")
-    natives = providers.get("openai-chat").encode(turn, lambda text: data.draw(split_text(text)))
+    natives = registry.get("openai-chat").encode(turn, lambda text: data.draw(split_text(text)))
     payloads = [native for native in json.loads(json.dumps(natives)) if native.get("type") != "[DONE]"]
     final, problem = oracles.openai_chat_final(payloads)
     assert problem is None
@@ -72,7 +72,7 @@ def test_openai_chat_sdk_reads_the_encoded_stream(data: st.DataObject) -> None:
 @given(data=st.data())
 def test_gemini_sdk_reads_the_encoded_stream(data: st.DataObject) -> None:
     turn = data.draw(turns(DIALECTS["gemini"].family), label="turn")
-    natives = providers.get("gemini").encode(turn, lambda text: data.draw(split_text(text)))
+    natives = registry.get("gemini").encode(turn, lambda text: data.draw(split_text(text)))
     view = oracles.gemini_chat_turn(json.loads(json.dumps(natives)))
     assert {"text": view["text"], "calls": view["calls"]} == expected(turn)
     assert view["thoughts"] == reasoning(turn)
@@ -89,7 +89,7 @@ def test_gemini_sdk_chat_keeps_a_turn_out_of_its_history_when_the_finish_chunk_h
 
     turn = Turn(response_id="r", status="completed", stop="end_turn",
                 items=[Item(item_id="m", kind="message", status="completed", text={0: "hi"})])
-    natives = providers.get("gemini").encode(turn, list)
+    natives = registry.get("gemini").encode(turn, list)
     assert oracles.gemini_chat_turn(natives)["curated"] is False
     last, finish = natives[-2], natives[-1]
     merged = {**last, "candidates": [{**last["candidates"][0], "finishReason": finish["candidates"][0]["finishReason"]}]}

@@ -40,7 +40,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import providers
+from harness import registry
 from harness.findings import Severity
 from harness.pipeline import ExchangeReport, run_body
 from harness.state import Item, ToolResultState, Turn, Usage
@@ -765,7 +765,7 @@ def baseline(family: str, natives: Order) -> ExchangeReport:
     """The unswapped stream: it keeps every rule, reads clean, and the reader agrees with the harness."""
     row = ORDERINGS[family]
     assert all(rule.kept(natives) for rule in row.rules), "the encoder breaks a rule of its own table"
-    report = run_body(family, providers.get(family).to_wire(natives))
+    report = run_body(family, registry.get(family).to_wire(natives))
     assert serious(report) == set() and report.turn is not None
     assert spelled(report.turn) == row.read(natives).content(), "the reader and the harness disagree on a valid stream"
     return report
@@ -776,7 +776,7 @@ def judge(family: str, natives: Order, i: int, j: int, base: ExchangeReport,
     """The claim for one swap; returns the rules it breaks whose check family was reported (and missed ones)."""
     row = ORDERINGS[family]
     order = swap(natives, i, j)
-    body = providers.get(family).to_wire(order)
+    body = registry.get(family).to_wire(order)
     if remember is not None:
         remember(family, body)
     report = run_body(family, body)
@@ -811,7 +811,7 @@ def test_a_swap_is_flagged_exactly_when_it_breaks_a_rule(family: str, data: st.D
                                                         remember: Remember) -> None:
     row = ORDERINGS[family]
     turn = data.draw(turns(DIALECTS[family].family), label="turn")
-    natives = providers.get(family).encode(turn, lambda text: data.draw(split_text(text)))
+    natives = registry.get(family).encode(turn, lambda text: data.draw(split_text(text)))
     base = baseline(family, natives)
     i, j = data.draw(swaps([row.label(native)[0] for native in natives]), label="swap")
     judge(family, natives, i, j, base, remember)
@@ -833,7 +833,7 @@ def rich_turns(shape: Family) -> list[Turn]:
 def every_swap(family: str) -> list[tuple[Order, int, int, ExchangeReport]]:
     out = []
     for turn in [*rich_turns(DIALECTS[family].family), *ORDERINGS[family].extra_turns]:
-        natives = providers.get(family).encode(turn, lambda text: [text[k:k + 4] for k in range(0, len(text), 4)])
+        natives = registry.get(family).encode(turn, lambda text: [text[k:k + 4] for k in range(0, len(text), 4)])
         base = baseline(family, natives)
         out += [(natives, i, j, base) for i in range(len(natives)) for j in range(i + 1, len(natives))]
     return out
@@ -865,7 +865,7 @@ def test_missed_rules_are_still_missed(family: str) -> None:
         for natives, i, j, _ in every_swap(family):
             order = swap(natives, i, j)
             if not rule.kept(order) and all(other.kept(order) for other in ORDERINGS[family].rules if other != rule):
-                assert serious(run_body(family, providers.get(family).to_wire(order))) <= CONTENT_CHECKS, rule.missed
+                assert serious(run_body(family, registry.get(family).to_wire(order))) <= CONTENT_CHECKS, rule.missed
                 break
         else:
             pytest.fail(f"no swap breaks {rule.says!r} alone")
@@ -873,13 +873,13 @@ def test_missed_rules_are_still_missed(family: str) -> None:
 
 def test_every_row_is_a_family_without_sequence_numbers() -> None:
     for family, row in ORDERINGS.items():
-        assert not providers.get(family).has_sequence_numbers, family
+        assert not registry.get(family).has_sequence_numbers, family
         assert row.rules and row.blind, family
 
 
 def test_every_family_without_sequence_numbers_has_a_row() -> None:
     """A family that joins the registry and the property suites (an encoder) cannot skip this table."""
-    missing = [name for name, provider in providers.PROVIDERS.items()
+    missing = [name for name, provider in registry.PROVIDERS.items()
                if not provider.has_sequence_numbers and name in DIALECTS and name not in ORDERINGS]
     assert missing == [], f"add an Ordering row for {missing}"
 
@@ -903,7 +903,7 @@ def deltas_shuffled_within_blocks(draw: st.DrawFn, natives: list[dict[str, Any]]
 
 @given(data=st.data())
 def test_a_permutation_is_flagged_exactly_when_it_breaks_anthropic_order(data: st.DataObject) -> None:
-    provider = providers.get("anthropic-messages")
+    provider = registry.get("anthropic-messages")
     turn = data.draw(turns(Family(reasoning=True)), label="turn")
     natives = provider.encode(turn, lambda text: data.draw(split_text(text)))
     order = data.draw(st.permutations(natives) | deltas_shuffled_within_blocks(natives), label="order")
@@ -920,7 +920,7 @@ def test_two_pieces_of_one_text_swapped(family: str) -> None:
     """The blind spot of every row whose stream does not state the whole text again: same events, text
     changed, no finding (hence sequence numbers). Where it does (Llama Stack, Bedrock Agents), a rule of
     the row compares, and the swap is reported under that rule's family."""
-    row, provider = ORDERINGS[family], providers.get(family)
+    row, provider = ORDERINGS[family], registry.get(family)
     turn = Turn(response_id="msg_0", stop="end_turn", status="completed", usage=Usage(input_tokens=1, output_tokens=2),
                 items=[Item(item_id="m", kind="message", role="assistant", status="completed", text={0: "ab"})])
     natives = provider.encode(turn, list)

@@ -19,7 +19,7 @@ from harness.compare import Told, compare_reports, compare_turns
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
 from harness.pipeline import ExchangeReport, check_cassette, check_path, run_body
-from harness.providers import detect, get
+from harness.registry import detect, get
 from harness.providers.agent_session import encode
 from harness.providers.agent_session.resume import resume_uri
 from harness.schemas import schema_root

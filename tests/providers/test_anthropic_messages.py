@@ -15,7 +15,7 @@ from typing import Any, Callable
 import orjson
 import pytest
 
-from harness import providers
+from harness import registry
 from harness.cassette import Cassette
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
@@ -283,7 +283,7 @@ def test_unknown_event_type_is_info_only() -> None:
 ])
 def test_detect(uri: str, headers: dict[str, list[str]], body: bytes, expected: bool) -> None:
     exchange = Exchange(index=0, request=Request(uri=uri, headers=headers), response=Response(body=body))
-    assert providers.get("anthropic").detect(exchange) is expected
+    assert registry.get("anthropic").detect(exchange) is expected
 
 
 # -- C.5 resume contract ------------------------------------------------------------------------------------
@@ -294,13 +294,13 @@ ASK = {"model": "claude-x", "max_tokens": 1024, "stream": True, "thinking": THIN
 
 def resumed(events: list[Event], answers: dict[str, Any], prior: Any = ASK) -> tuple[Any, dict[str, Any]]:
     report = run(events, prior)
-    provider = providers.get(PROVIDER)
+    provider = registry.get(PROVIDER)
     body = provider.build_resume(report.turn, answers, Request(json=copy.deepcopy(prior)))  # type: ignore[arg-type]
     return report.turn, body
 
 
 def resume_findings(turn: Any, body: dict[str, Any]) -> set[str]:
-    provider = providers.get(PROVIDER)
+    provider = registry.get(PROVIDER)
     request = Request(json=body, body=json.dumps(body).encode())
     return {f.check for f in provider.check_resume(turn, request, 1) if f.severity is not Severity.info}
 
@@ -406,11 +406,11 @@ def test_resume_needs_only_the_turn() -> None:
 def test_build_resume_refuses_missing_answers() -> None:
     report = run(c7(), ASK)
     with pytest.raises(ValueError, match="toolu_1"):
-        providers.get(PROVIDER).build_resume(report.turn, {}, Request(json=ASK))  # type: ignore[arg-type]
+        registry.get(PROVIDER).build_resume(report.turn, {}, Request(json=ASK))  # type: ignore[arg-type]
 
 
 def test_is_continuation_needs_assistant_content() -> None:
-    provider = providers.get(PROVIDER)
+    provider = registry.get(PROVIDER)
     assert not provider.is_continuation(Request(json=ASK))
     assert not provider.is_continuation(Request())
     history = [*ASK["messages"], {"role": "assistant", "content": "x"}]

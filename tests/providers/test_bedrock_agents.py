@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from harness import providers
+from harness import registry
 from harness.cassette import EVENTSTREAM_CONTENT_TYPE, Cassette, CassetteMeta
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOST = "https://bedrock-agent-runtime.us-east-1.amazonaws.com"
 URI = f"{HOST}/agents/AGENT12345/agentAliases/ALIAS12345/sessions/session-0/text"
 UUID = "0b7c4a2e-9f13-4d5b-8e61-3a2f9c7d1e04"
-provider = providers.get(PROVIDER)
+provider = registry.get(PROVIDER)
 
 
 def text_turn(text: str = "Hello there") -> Turn:
@@ -110,7 +110,7 @@ def checks(report: CassetteReport) -> set[str]:
 def test_operations_and_detection(method: str, uri: str, operation: str | None) -> None:
     request = Request(method=method, uri=uri)
     assert call_of(request).operation == operation
-    found = providers.detect(Exchange(index=0, request=request, response=Response(body=b"{}")))
+    found = registry.detect(Exchange(index=0, request=request, response=Response(body=b"{}")))
     assert (found is provider) == (operation is not None)
 
 

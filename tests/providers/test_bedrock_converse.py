@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import providers
+from harness import registry
 from harness.cassette import CHUNKS_CONTENT_TYPE, Cassette, load
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
@@ -32,7 +32,7 @@ PROVIDER = "bedrock-converse"
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "cassettes" / PROVIDER
 URI = "https://bedrock-runtime.us-east-1.amazonaws.com/model/us.amazon.nova-micro-v1%3A0/converse-stream"
-provider = providers.get(PROVIDER)
+provider = registry.get(PROVIDER)
 Natives = list[dict[str, Any]]
 
 
@@ -83,21 +83,21 @@ ARN_URI = ("https://bedrock-runtime.eu-west-3.amazonaws.com/model/arn%3Aaws%3Abe
 @pytest.mark.parametrize("uri", [URI, URI.replace("converse-stream", "converse"), ARN_URI])
 def test_detected_by_path(uri: str) -> None:
     exchange = Exchange(index=0, request=Request(uri=uri), response=Response(body=b""))
-    assert providers.detect(exchange) is provider
-    assert providers.get("converse") is provider
+    assert registry.detect(exchange) is provider
+    assert registry.get("converse") is provider
 
 
 def test_detected_by_its_first_event_without_a_url() -> None:
     body = provider.to_wire(encode_turn(text_turn()))
     raw = Exchange(index=0, request=Request(), response=Response(body=body))  # a .bin file: no URL, no header
-    assert providers.detect(raw) is provider
+    assert registry.detect(raw) is provider
     line = b'{"contentBlockStart":{"contentBlockIndex":0,"start":{"toolUse":{"toolUseId":"t","name":"n"}}}}\n'
     chunks = Exchange(index=0, request=Request(), response=Response(
         headers={"content-type": [CHUNKS_CONTENT_TYPE]}, body=line))
-    assert providers.detect(chunks) is provider
+    assert registry.detect(chunks) is provider
     other = Exchange(index=0, request=Request(), response=Response(
         headers={"content-type": [CHUNKS_CONTENT_TYPE]}, body=b'{"type":"message_start","message":{}}\n'))
-    assert providers.detect(other) is not provider
+    assert registry.detect(other) is not provider
 
 
 def test_model_id_comes_from_the_url_decoded() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from harness import providers
+from harness import registry
 from harness.exchange import Exchange, Request, Response
 from harness.pipeline import run_body
 from harness.state import Item, Turn
@@ -57,12 +57,12 @@ def test_detected_by_url_and_by_the_bytes_but_not_plain_anthropic() -> None:
     raw = Exchange(index=0, request=Request(method="POST"), response=Response(body=body))
     sse = Exchange(index=0, request=Request(method="POST"),
                    response=Response(body=b"event: message_start\ndata: {\"type\":\"message_start\"}\n\n"))
-    assert providers.detect(by_url).name == PROVIDER and providers.detect(raw).name == PROVIDER
-    assert providers.detect(sse).name == "anthropic-messages"
+    assert registry.detect(by_url).name == PROVIDER and registry.detect(raw).name == PROVIDER
+    assert registry.detect(sse).name == "anthropic-messages"
 
 
 def test_encoder_round_trip_wraps_every_anthropic_event_in_a_chunk() -> None:
-    provider = providers.get(PROVIDER)
+    provider = registry.get(PROVIDER)
     turn = Turn(response_id="msg_1", stop="tool_use", status="completed", items=[
         Item(item_id="toolu_1", kind="tool_call", executor="client", name="f", call_id="toolu_1",
              arguments={"a": [1, "x"]}, arguments_text='{"a":[1,"x"]}')])

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from harness import providers
+from harness import registry
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
 from harness.pipeline import run_body
@@ -20,7 +20,7 @@ from harness.state import Item, Turn, Usage
 
 PROVIDER = "cohere-v2"
 ROOT = Path(__file__).resolve().parents[2]
-provider = providers.get(PROVIDER)
+provider = registry.get(PROVIDER)
 
 
 def tool_turn() -> Turn:
@@ -44,10 +44,10 @@ def serious(report: Any) -> set[str]:
 
 
 def test_alias_and_detection() -> None:
-    assert providers.get("cohere") is provider
+    assert registry.get("cohere") is provider
     exchange = Exchange(index=0, request=Request(method="POST", uri="https://api.cohere.com/v2/chat"),
                         response=Response(body=b""))
-    assert providers.detect(exchange) is provider
+    assert registry.detect(exchange) is provider
 
 
 @pytest.mark.parametrize("make", [tool_turn, text_turn])

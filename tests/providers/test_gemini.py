@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from harness.exchange import Request
 from harness.findings import Severity
 from harness.pipeline import run_body
-from harness.providers import get
+from harness.registry import get
 from harness.providers.gemini.encode import to_wire
 
 G = get("gemini")

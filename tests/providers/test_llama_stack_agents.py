@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import providers
+from harness import registry
 from harness.cassette import Cassette, CassetteMeta
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
@@ -32,7 +32,7 @@ PROVIDER = "llama-stack-agents"
 HOST = "http://localhost:8321"
 TURN_URI = f"{HOST}/v1/agents/ag-1/session/se-1/turn"
 RESUME_URI = f"{TURN_URI}/tu-1/resume"
-provider = providers.get(PROVIDER)
+provider = registry.get(PROVIDER)
 Natives = list[dict[str, Any]]
 
 
@@ -110,12 +110,12 @@ def paused_then(natives: Natives, request: dict[str, Any] | None = None, uri: st
 
 
 def test_aliases_and_detection() -> None:
-    assert providers.get("llama-stack") is provider
+    assert registry.get("llama-stack") is provider
     for path in ("/v1/agents", "/v1alpha/agents/a/session/s/turn", "/v1/agents/a/session/s/turn/t/resume"):
         exchange = Exchange(index=0, request=Request(uri=HOST + path), response=Response(body=b""))
-        assert providers.detect(exchange) is provider, path
+        assert registry.detect(exchange) is provider, path
     sniffed = Exchange(index=0, request=Request(), response=Response(body=provider.to_wire(provider.encode(text_turn()))))
-    assert providers.detect(sniffed) is provider
+    assert registry.detect(sniffed) is provider
 
 
 def test_wire_is_data_lines_only_compact_json() -> None:

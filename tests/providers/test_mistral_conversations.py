@@ -10,7 +10,7 @@ import pytest
 from harness.exchange import Request
 from harness.findings import Severity
 from harness.pipeline import check_path, run_body
-from harness.providers import get
+from harness.registry import get
 from harness.providers.mistral_conversations.encode import to_wire
 
 M = get("mistral-conversations")

@@ -21,7 +21,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import providers
+from harness import registry
 from harness.cassette import CHUNKS_CONTENT_TYPE
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
@@ -35,7 +35,7 @@ CASSETTES = ROOT / "cassettes" / PROVIDER
 Event = dict[str, Any]
 USAGE_ON = {"model": "gpt-x", "messages": [{"role": "user", "content": "hi"}], "stream": True,
             "stream_options": {"include_usage": True}}
-provider = providers.get(PROVIDER)
+provider = registry.get(PROVIDER)
 
 
 # -- building streams ---------------------------------------------------------------------------------
@@ -685,7 +685,7 @@ def test_arbitrary_bytes_never_raise(body: bytes) -> None:
 def test_detect(uri: str, body: bytes, expected: bool) -> None:
     exchange = Exchange(index=0, request=Request(uri=uri), response=Response(body=body))
     assert provider.detect(exchange) is expected
-    assert providers.get("chat-completions") is providers.get("openai-compatible") is provider
+    assert registry.get("chat-completions") is registry.get("openai-compatible") is provider
 
 
 def schema(name: str) -> dict[str, Any]:

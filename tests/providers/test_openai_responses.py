@@ -20,7 +20,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness import providers
+from harness import registry
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Severity
 from harness.pipeline import ExchangeReport, check_path, run_body
@@ -104,7 +104,7 @@ def text_stream(pieces: tuple[str, ...] = ("Hel", "lo"), reasoning: tuple[str, .
 
 
 def run(events: list[Event], request: Event | None = None, tail: bytes = b"") -> ExchangeReport:
-    body = providers.get(PROVIDER).to_wire(events) + tail
+    body = registry.get(PROVIDER).to_wire(events) + tail
     return run_body(PROVIDER, body, request or {"model": "gpt-x", "stream": True}, keep_events=True)
 
 
@@ -207,7 +207,7 @@ def test_encoded_turns_read_back_clean() -> None:
         Item(item_id="fc_e", kind="tool_call", executor="client", name="f", call_id="call_e", status="completed",
              arguments={"a": [1, 2]}, arguments_text='{"a":[1,2]}'),
     ])
-    report = run(providers.get(PROVIDER).encode(turn))
+    report = run(registry.get(PROVIDER).encode(turn))
     assert checks(report, Severity.info) == set()
     assert report.turn is not None and report.turn.text == "Calling now." and report.turn.items[1].arguments == {"a": [1, 2]}
 
@@ -516,11 +516,11 @@ def folded(events: list[Event], request: Event | None = None) -> Turn:
 
 def resume_checks(turn: Turn, body: Event | None = None, method: str = "POST", uri: str = "") -> set[str]:
     request = Request(method=method, uri=uri, json=body)
-    return {f.check for f in providers.get(PROVIDER).check_resume(turn, request, 1)}
+    return {f.check for f in registry.get(PROVIDER).check_resume(turn, request, 1)}
 
 
 def built(turn: Turn, answers: dict[str, Any], prior: Event | None = None) -> Event:
-    return providers.get(PROVIDER).build_resume(turn, answers, Request(json=prior) if prior else None)
+    return registry.get(PROVIDER).build_resume(turn, answers, Request(json=prior) if prior else None)
 
 
 def test_build_then_check_is_clean() -> None:
@@ -705,7 +705,7 @@ def test_approval_round_trip() -> None:
 
 
 def test_reattach_is_a_continuation_with_a_cursor() -> None:
-    provider = providers.get(PROVIDER)
+    provider = registry.get(PROVIDER)
     get = Request(method="GET", uri="https://api.openai.com/v1/responses/resp_1?stream=true&starting_after=7")
     assert provider.is_continuation(get) and provider.resume_cursor(get) == 7
     fresh = Request(json={"model": "gpt-x", "input": "hi"})
@@ -719,11 +719,11 @@ def test_reattach_is_a_continuation_with_a_cursor() -> None:
 def test_reattached_suffix_without_a_seed_still_makes_a_turn() -> None:
     suffix = a10()[5:]
     uri = "https://api.openai.com/v1/responses/resp_1?stream=true&starting_after=4"
-    body = providers.get(PROVIDER).to_wire(suffix)
+    body = registry.get(PROVIDER).to_wire(suffix)
     request = Request(method="GET", uri=uri)
     exchange = Exchange(index=0, request=request, response=Response(headers={"content-type": ["text/event-stream"]},
                                                                      body=body), provider_hint=PROVIDER)
-    translator = providers.get(PROVIDER).translator(StreamContext(exchange=exchange))
+    translator = registry.get(PROVIDER).translator(StreamContext(exchange=exchange))
     log = [event for native in suffix
            for event in translator.translate(NativeEvent(type=native["type"], data=native, frame=0, offset=0,
                                                          exchange=0, seq=native["sequence_number"]))]

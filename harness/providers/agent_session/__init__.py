@@ -16,6 +16,7 @@ from typing import Any
 from harness.exchange import Exchange
 from harness.findings import Finding, finding
 from harness.providers.agent_session import encode, resume
+from harness.providers.agent_session.checks import CHECKS
 from harness.providers.agent_session.request import session_path
 from harness.providers.agent_session.translator import RESPONSE, SessionTranslator
 from harness.providers.base import (
@@ -37,6 +38,8 @@ _SNIFF = (b"event: session_start", b"event:session_start", b"event: turn_start",
 
 class AgentSession(Provider):
     name = "agent-session"
+    detect_order = 200
+    checks = CHECKS
     contract = resume  # is_continuation, check, build
     framing = "sse"
     answers_json = True  # stream "none": one JSON body, replayed as one native event

@@ -16,6 +16,7 @@ import orjson
 from harness.exchange import Exchange, Request
 from harness.findings import Finding
 from harness.providers.anthropic_messages import resume
+from harness.providers.anthropic_messages.checks import CHECKS
 from harness.providers.anthropic_messages.encode import encode_turn
 from harness.providers.anthropic_messages.translator import AnthropicTranslator
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
@@ -28,6 +29,8 @@ _SSE_START = (b"event: message_start", b"event:message_start")
 
 class AnthropicMessages(Provider):
     name = "anthropic-messages"
+    detect_order = 130
+    checks = CHECKS
     aliases = ("anthropic", "claude")
     framing = "sse"
     has_sequence_numbers = False

@@ -20,6 +20,7 @@ from harness.findings import Finding
 from harness.providers.aws import EventStreamProvider, chunk_event
 from harness.providers.base import Fragmenter, NativeEvent, StreamContext, Translator
 from harness.providers.bedrock_agents import resume
+from harness.providers.bedrock_agents.checks import CHECKS
 from harness.providers.bedrock_agents.encode import encode_turn
 from harness.providers.bedrock_agents.operations import call_of
 from harness.providers.bedrock_agents.sessions import SessionTranslator
@@ -32,6 +33,8 @@ __all__ = ["BedrockAgents"]
 
 class BedrockAgents(EventStreamProvider):
     name = "bedrock-agents"
+    detect_order = 180
+    checks = CHECKS
     contract = resume  # is_continuation, check, build
     aliases = ("bedrock-agent", "invoke-agent")
     event_types = frozenset({"chunk", "trace", "returnControl", "files"})

@@ -20,6 +20,7 @@ from harness.exchange import Exchange
 from harness.providers.aws import EventStreamProvider
 from harness.providers.base import Fragmenter, NativeEvent, StreamContext, Translator
 from harness.providers.bedrock_converse import resume
+from harness.providers.bedrock_converse.checks import CHECKS
 from harness.providers.bedrock_converse.encode import encode_turn
 from harness.providers.bedrock_converse.translator import ConverseTranslator
 from harness.state import Turn
@@ -33,6 +34,8 @@ _PATH = re.compile(r"^/model/[^/]+/converse(?:-stream)?/?$")
 
 class BedrockConverse(EventStreamProvider):
     name = "bedrock-converse"
+    detect_order = 120
+    checks = CHECKS
     contract = resume  # is_continuation, check, build
     aliases = ("converse", "converse-stream")
     event_types = frozenset({"messageStart", "contentBlockStart", "contentBlockDelta", "contentBlockStop",

@@ -23,6 +23,7 @@ from harness.findings import Finding, finding
 from harness.providers.anthropic_messages import AnthropicMessages
 from harness.providers.aws import EventStreamProvider, chunk_event
 from harness.providers.base import NativeEvent, Provider
+from harness.providers.bedrock_invoke_model.checks import CHECKS
 from harness.wire import eventstream
 from harness.wire.frames import Frame
 
@@ -33,6 +34,8 @@ _PATH = "/invoke-with-response-stream"
 
 class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
     name = "bedrock-invoke-model"
+    detect_order = 110  # before Anthropic: its requests carry `anthropic_version` too
+    checks = CHECKS
     aliases = ("invoke-model-with-response-stream",)
     schema_family = AnthropicMessages.name
     event_types = frozenset({"chunk"})

@@ -15,6 +15,7 @@ from harness.exchange import Exchange
 from harness.findings import Finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.cohere_v2 import resume
+from harness.providers.cohere_v2.checks import CHECKS
 from harness.providers.cohere_v2.encode import encode_turn
 from harness.providers.cohere_v2.translator import CohereTranslator
 from harness.state import Turn
@@ -28,6 +29,8 @@ _SNIFF_BYTES = 4096
 
 class CohereV2(Provider):
     name = "cohere-v2"
+    detect_order = 170
+    checks = CHECKS
     contract = resume  # is_continuation, check, build
     aliases = ("cohere",)
     framing = "sse"

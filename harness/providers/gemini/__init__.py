@@ -14,6 +14,7 @@ from harness.exchange import Exchange
 from harness.findings import Finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator, json_object
 from harness.providers.gemini import encode, resume
+from harness.providers.gemini.checks import CHECKS
 from harness.providers.gemini.translator import GeminiTranslator
 from harness.state import Turn
 from harness.wire.frames import Frame
@@ -27,6 +28,8 @@ _SNIFF = (b'"candidates"', b'"usageMetadata"', b'"promptFeedback"')
 
 class Gemini(Provider):
     name = "gemini"
+    detect_order = 140
+    checks = CHECKS
     contract = resume  # is_continuation, check, build
     aliases = ("vertex", "google")
     framing = "sse"  # alt=sse

@@ -18,6 +18,7 @@ from harness.exchange import Exchange
 from harness.findings import Finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.llama_stack_agents import encode, resume
+from harness.providers.llama_stack_agents.checks import CHECKS
 from harness.providers.llama_stack_agents.routes import AGENTS
 from harness.providers.llama_stack_agents.translator import LlamaStackTranslator
 from harness.state import Turn
@@ -30,6 +31,8 @@ _SNIFF = re.compile(rb'^\s*data:\s*\{\s*"event"\s*:\s*\{\s*"payload"\s*:\s*\{\s*
 
 class LlamaStackAgents(Provider):
     name = "llama-stack-agents"
+    detect_order = 190  # before the agent session protocol: its /session path also matches .../agents/{id}/session
+    checks = CHECKS
     contract = resume  # is_continuation, check, build
     aliases = ("llama-stack", "llamastack")
     framing = "sse"

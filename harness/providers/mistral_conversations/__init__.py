@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from harness.exchange import Exchange
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.mistral_conversations import encode, resume
+from harness.providers.mistral_conversations.checks import CHECKS
 from harness.providers.mistral_conversations.translator import STARTED, TERMINAL, ConversationsTranslator
 from harness.state import Turn
 
@@ -23,9 +24,11 @@ _SNIFF = (b'"conversation.response.started"', b"event: conversation.response.sta
 
 
 class MistralConversations(Provider):
-    name: ClassVar[str] = "mistral-conversations"
+    name = "mistral-conversations"
+    detect_order = 160
+    checks = CHECKS
     contract = resume  # is_continuation, check, build
-    aliases: ClassVar[tuple[str, ...]] = ("mistral",)
+    aliases = ("mistral",)
     framing = "sse"
     has_sequence_numbers = False
 

@@ -17,6 +17,7 @@ from harness.exchange import Exchange
 from harness.findings import Finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.openai_chat import resume
+from harness.providers.openai_chat.checks import CHECKS
 from harness.providers.openai_chat.encode import DONE, encode_turn
 from harness.providers.openai_chat.translator import ChatTranslator
 from harness.state import Turn
@@ -31,6 +32,8 @@ _SNIFF_BYTES = 4096
 
 class OpenAIChat(Provider):
     name = "openai-chat"
+    detect_order = 150
+    checks = CHECKS
     contract = resume  # is_continuation, check, build
     aliases = ("chat-completions", "openai-compatible")
     framing = "sse"

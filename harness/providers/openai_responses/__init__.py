@@ -14,6 +14,7 @@ from harness.exchange import Exchange, Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.openai_responses import resume
+from harness.providers.openai_responses.checks import CHECKS
 from harness.providers.openai_responses.encode import encode_turn
 from harness.providers.openai_responses.translator import ResponsesTranslator
 from harness.state import Turn
@@ -26,8 +27,10 @@ __all__ = ["OpenAIResponses"]
 
 
 class OpenAIResponses(Provider):
-    name: ClassVar[str] = "openai-responses"
-    aliases: ClassVar[tuple[str, ...]] = ("openai", "responses")
+    name = "openai-responses"
+    detect_order = 100
+    checks = CHECKS
+    aliases = ("openai", "responses")
     framing = "sse"
     has_sequence_numbers = True
 
