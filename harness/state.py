@@ -10,6 +10,7 @@ from harness.events import Declared, Executor, InterruptKind, ItemKind, StopReas
 
 TurnStatus = Literal["in_progress", "completed", "incomplete", "failed", "interrupted", "truncated"]
 ItemStatus = Literal["in_progress", "completed", "incomplete"]
+Channel = Literal["text", "reasoning", "refusal"]  # the item fields that hold text by part
 
 
 class Usage(BaseModel):
@@ -40,6 +41,11 @@ class Item(BaseModel):
     @property
     def is_client_call(self) -> bool:
         return self.kind == "tool_call" and self.executor != "server"
+
+    def joined(self, channel: Channel = "text") -> str:
+        """The item's text on one channel, its parts joined in part order."""
+        parts = getattr(self, channel)
+        return "".join(parts[part] for part in sorted(parts))
 
 
 class ToolResultState(BaseModel):
@@ -87,9 +93,11 @@ class Turn(BaseModel):
     @property
     def text(self) -> str:
         """All visible text of the turn, in item and part order."""
-        return "".join(
-            item.text[part] for item in self.items if item.kind == "message" for part in sorted(item.text)
-        )
+        return self.joined("text", kinds=("message",))
+
+    def joined(self, channel: Channel, kinds: tuple[ItemKind, ...] | None = None) -> str:
+        """One channel's text over the turn's items (of ``kinds``, default all), in item and part order."""
+        return "".join(item.joined(channel) for item in self.items if kinds is None or item.kind in kinds)
 
 
 class Conversation(BaseModel):

@@ -70,22 +70,91 @@ class StreamContext:
     previous: Turn | None = None  # the turn of the exchange before, when this family answered it too
 
 
+Events = list[ev.CanonicalEvent]
+Handler = Callable[[Any, "NativeEvent"], Events]
+
+
+def handles(*native_types: str) -> Callable[[Handler], Handler]:
+    """Make a translator method the handler of these native event types (``Translator.handlers``)."""
+
+    def mark(method: Handler) -> Handler:
+        method.handles = native_types  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
 class Translator(ABC):
     """Per-stream state machine: native events in, canonical events out, native-protocol findings aside.
 
-    ``translate`` must never raise on odd input: what it cannot make sense of becomes a finding.
+    What every protocol shares lives here, so a family writes only its own rules:
+
+    - dispatch: each native type goes to the method marked ``@handles(type)`` (``handlers``, built
+      per class, inherited); a type with no handler goes to ``unhandled`` (tolerated by default: the
+      pipeline reports unknown types as SCHEMA-002);
+    - the end: once a handler calls ``end``, the first event that ``counts_after_end`` is flagged
+      with the family's ``after_end`` finding and it and every later event are dropped, so one
+      fault is one finding, not a cascade;
+    - origins: every canonical event a handler returns is stamped with the native event's origin.
+
+    ``translate`` never raises on odd input: what a family cannot make sense of becomes a finding.
     ``finish`` is called once at the end of the body, so a translator can flush open state and
     report what never arrived.
     """
 
+    handlers: ClassVar[dict[str, Handler]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        table = dict(cls.handlers)
+        for member in vars(cls).values():
+            for native_type in getattr(member, "handles", ()):
+                table[native_type] = member
+        cls.handlers = table
+
     def __init__(self, context: StreamContext) -> None:
         self.context = context
         self.findings: list[Finding] = []
+        self.ended: str | None = None  # what ended the stream, in the family's words; None while it runs
+        self._after_end_flagged = False
 
-    @abstractmethod
-    def translate(self, native: NativeEvent) -> list[ev.CanonicalEvent]: ...
+    def translate(self, native: NativeEvent) -> Events:
+        if self.ended is not None:
+            if not self._after_end_flagged and self.counts_after_end(native):
+                self._after_end_flagged = True
+                self.flag(*self.after_end(native), native)
+            return []
+        events = self.route(native)
+        if events:
+            origin = native.origin()
+            for event in events:
+                event.origin = origin
+        return events
 
-    def finish(self) -> list[ev.CanonicalEvent]:
+    def route(self, native: NativeEvent) -> Events:
+        """Send the event to its handler; a family overrides this for rules that precede dispatch
+        (what must come first, sentinels), and calls it to dispatch."""
+        handler = self.handlers.get(native.type)
+        return self.unhandled(native) if handler is None else handler(self, native)
+
+    def unhandled(self, native: NativeEvent) -> Events:
+        """A native type with no handler: tolerated (the pipeline reports an unknown type)."""
+        return []
+
+    def end(self, by: str = "the terminal event") -> None:
+        """The stream has ended (``by`` names what ended it): whatever follows is flagged once and dropped."""
+        self.ended = by
+
+    def counts_after_end(self, native: NativeEvent) -> bool:
+        """Whether an event after the end breaks the rule (default: a type this family handles; pings and
+        unknown types do not)."""
+        return native.type in self.handlers
+
+    def after_end(self, native: NativeEvent) -> tuple[str, str]:
+        """The check id and message for the first event after the end."""
+        return "LIFECYCLE-004", f"{native.type} after the stream's terminal event"
+
+    def finish(self) -> Events:
         return []
 
     def flag(self, check: str, message: str, native: NativeEvent | None = None, **details: Any) -> None:
