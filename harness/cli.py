@@ -10,13 +10,9 @@ import sys
 from pathlib import Path
 
 import click
-import orjson
 from rich.console import Console
-from rich.table import Table
 
-from harness import events as ev
-from harness.registry import catalogue
-from harness.registry import PROVIDERS
+from harness.registry import PROVIDERS, catalogue
 
 _PROVIDER = click.Choice(sorted(PROVIDERS) + sorted(alias for p in PROVIDERS.values() for alias in p.aliases))
 
@@ -70,31 +66,14 @@ def check(paths: tuple[Path, ...], provider: str | None, json_path: Path | None,
 def replay(cassette: Path, provider: str | None, only: int | None, as_json: bool) -> None:
     """Show the canonical event log and the folded turn of each exchange."""
     from harness.pipeline import check_path
-    from harness.report.model import turn_data
+    from harness.report.replay import print_replay, replay_json_lines
 
     report = check_path(cassette, provider, keep_events=True)
-    console = _console()
-    for exchange in report.exchanges:
-        if only is not None and exchange.index != only:
-            continue
-        turn = turn_data(exchange.turn) if exchange.turn else None
-        if as_json:
-            for event in exchange.events:
-                click.echo(orjson.dumps(ev.dump(event)).decode())
-            click.echo(orjson.dumps({"exchange": exchange.index, "turn": turn}).decode())
-            continue
-        console.rule(f"exchange {exchange.index}: {exchange.method} {exchange.uri} ({exchange.provider})")
-        for event in exchange.events:
-            fields = ev.dump(event, exclude={"seq", "origin", "type"}, exclude_none=True)
-            origin = event.origin
-            console.print(f"[dim]{event.seq:>5} f{origin.frame} {origin.native_type or ''}[/dim] "
-                          f"[bold]{event.type}[/bold] {fields}", highlight=False, soft_wrap=True)
-        console.print_json(data=turn)
-        for item in exchange.findings:
-            console.print(f"[yellow]{item.check}[/yellow] {item.severity.value}: {item.message}")
-    if not report.exchanges:
-        for item in report.findings:
-            console.print(f"[red]{item.check}[/red] {item.severity.value}: {item.message}")
+    if as_json:
+        for line in replay_json_lines(report, only):
+            click.echo(line)
+    else:
+        print_replay(report, _console(), only)
 
 
 @main.command()
@@ -127,10 +106,9 @@ def compare(paths: tuple[Path, ...], provider: str | None, as_json: bool) -> Non
     Several: turn n of each against turn n of the first (one scenario, several vendors or modes).
     Exit status: 0 the same, 1 differences, 2 usage or I/O problem.
     """
-    from rich.text import Text
-
     from harness.compare import compare_reports
     from harness.pipeline import check_path
+    from harness.report.differences import differences_json, print_differences
 
     reports = [check_path(path, provider) for path in paths]
     try:
@@ -138,16 +116,9 @@ def compare(paths: tuple[Path, ...], provider: str | None, as_json: bool) -> Non
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     if as_json:
-        click.echo(orjson.dumps([item.model_dump(mode="json") for item in differences],
-                                option=orjson.OPT_INDENT_2).decode())
+        click.echo(differences_json(differences).decode())
     else:
-        console = _console()
-        for item in differences:
-            line = Text(f"{item.check} {item.severity.value}", style="bold red")
-            console.print(line.append(f"  {item.message}", style="default"), soft_wrap=True)
-        verdict = f"{len(differences)} difference(s)" if differences else "the same canonical turns"
-        console.print(Text(f"{len(reports)} cassette(s) compared: {verdict}",
-                           style="bold red" if differences else "bold green"))
+        print_differences(differences, len(reports), _console())
     sys.exit(1 if differences else 0)
 
 
@@ -156,22 +127,15 @@ def compare(paths: tuple[Path, ...], provider: str | None, as_json: bool) -> Non
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)
 def list_checks(family: str | None, fmt: str) -> None:
     """Print the check catalogue: id, severity, rule, source."""
+    from harness.report.catalogue import catalogue_json, catalogue_markdown, catalogue_table
+
     specs = [spec for spec in catalogue().values() if family is None or spec.family == family.upper()]
     if fmt == "json":
-        rows = [{"id": s.id, "severity": s.severity.value, "rule": s.rule, "source": s.source,
-                 "providers": list(s.providers)} for s in specs]
-        click.echo(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode())
+        click.echo(catalogue_json(specs).decode())
     elif fmt == "markdown":
-        from harness.docs import render_catalogue
-
-        click.echo(render_catalogue(specs), nl=False)
+        click.echo(catalogue_markdown(specs), nl=False)
     else:
-        table = Table(header_style="bold")
-        for column in ("id", "severity", "providers", "rule", "source"):
-            table.add_column(column)
-        for s in specs:
-            table.add_row(s.id, s.severity.value, ", ".join(s.providers) or "all", s.rule, s.source)
-        _console().print(table)
+        _console().print(catalogue_table(specs))
 
 
 def _console() -> Console:

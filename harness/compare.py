@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from harness.findings import Finding, Location, finding
+from harness.report.model import CassetteReport
 from harness.state import Turn
-
-if TYPE_CHECKING:
-    from harness.pipeline import CassetteReport  # the pipeline compares a cassette's declared equivalents
 
 FIELDS = ("text", "reasoning", "refusal", "stop", "errors")
 
@@ -38,13 +36,10 @@ class Told:
 
 def meaning(turn: Turn) -> dict[str, Any]:
     """The provider-neutral content of a turn, the part recordings of one turn must share."""
-    def joined(channel: str) -> str:
-        return "".join(getattr(item, channel)[part] for item in turn.items for part in sorted(getattr(item, channel)))
-
     return {
         "text": turn.text,
-        "reasoning": joined("reasoning"),
-        "refusal": joined("refusal"),
+        "reasoning": turn.joined("reasoning"),
+        "refusal": turn.joined("refusal"),
         "tool_calls": [{"name": item.name, "arguments": item.arguments,
                         "results": [result.output for result in turn.tool_results if result.call_id == item.call_id]}
                        for item in turn.items if item.kind == "tool_call"],

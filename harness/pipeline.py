@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from harness.findings import Finding, Location, Severity, finding
 from harness.registry import catalogue
 from harness.providers.base import NativeEvent, Provider, StreamContext, Translator
 from harness.reducer import Reducer
+from harness.report.model import CassetteReport, ExchangeReport
 from harness.sequencer import Sequencer
 from harness.state import ErrorInfo, Turn
 from harness.wire.eventstream import EventStreamDecoder, looks_like_eventstream
@@ -45,47 +45,6 @@ from harness.wire.sse import SSEDecoder
 Decoder = SSEDecoder | JSONLinesDecoder | JSONStreamDecoder | EventStreamDecoder
 _FEED_BYTES = 1 << 16
 _SSE_STARTS = (b"event:", b"data:", b":", b"id:", b"retry:", b"\xef\xbb\xbf")
-
-
-@dataclass(slots=True)
-class ExchangeReport:
-    index: int
-    provider: str | None
-    method: str
-    uri: str
-    turn: Turn | None = None
-    events: list[ev.CanonicalEvent] = field(default_factory=list)  # the canonical log, when asked to keep it
-    event_count: int = 0
-    findings: list[Finding] = field(default_factory=list)
-    frames: int = 0
-    resumed_after: int | None = None
-
-
-@dataclass(slots=True)
-class CassetteReport:
-    path: str
-    meta: CassetteMeta
-    exchanges: list[ExchangeReport] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # every finding, cassette-level and per exchange
-
-    @property
-    def provider(self) -> str | None:
-        names = {exchange.provider for exchange in self.exchanges if exchange.provider}
-        return self.meta.provider or (", ".join(sorted(names)) if names else None)
-
-    @property
-    def turns(self) -> list[Turn]:
-        return [exchange.turn for exchange in self.exchanges if exchange.turn is not None]
-
-    def is_expected(self, item: Finding) -> bool:
-        return item.check in self.meta.expect
-
-    def count(self, severity: Severity, *, expected: bool = False) -> int:
-        return sum(1 for f in self.findings if f.severity is severity and self.is_expected(f) == expected)
-
-    @property
-    def verdict(self) -> str:
-        return "fail" if self.count(Severity.error) else "pass"
 
 
 # -- entry points -------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from harness.events import Declared, Executor, InterruptKind, ItemKind, StopReas
 TurnStatus = Literal["in_progress", "completed", "incomplete", "failed", "interrupted", "truncated"]
 ItemStatus = Literal["in_progress", "completed", "incomplete"]
 Channel = Literal["text", "reasoning", "refusal"]  # the item fields that hold text by part
+CHANNELS: tuple[Channel, ...] = ("text", "reasoning", "refusal")
 
 
 class Usage(BaseModel):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import orjson
 
-from harness.pipeline import CassetteReport
-from harness.report.model import report_data
+from harness.report.model import CassetteReport
+from harness.report.data import report_data
 
 
 def render_json(reports: list[CassetteReport]) -> bytes:

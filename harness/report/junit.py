@@ -5,15 +5,16 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from harness.findings import Severity
-from harness.pipeline import CassetteReport
+from harness.report.model import CassetteReport, Summary
 
 
 def render_junit(reports: list[CassetteReport]) -> bytes:
-    failed = sum(1 for report in reports if report.verdict == "fail")
-    suite = ET.Element("testsuite", name="harness", tests=str(len(reports)), failures=str(failed), errors="0")
+    summary = Summary.of(reports)
+    suite = ET.Element("testsuite", name="harness", tests=str(summary.cassettes), failures=str(summary.failed),
+                       errors="0")
     for report in reports:
         case = ET.SubElement(suite, "testcase", classname=report.provider or "unknown", name=report.path)
-        errors = [f for f in report.findings if f.severity is Severity.error and not report.is_expected(f)]
+        errors = report.undeclared(Severity.error)
         if errors:
             failure = ET.SubElement(case, "failure", message=f"{len(errors)} error finding(s)")
             failure.text = "\n".join(f"{f.check}: {f.message} [{f.location.model_dump(exclude_none=True)}]"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.pipeline import CassetteReport
-from harness.report.model import report_data
+from harness.report.model import CassetteReport
+from harness.report.data import report_data
 
 _MARK = {"pass": "✅ pass", "fail": "❌ fail"}
 

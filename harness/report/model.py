@@ -1,97 +1,95 @@
-"""The report as plain data: one dict per cassette, stable keys, no volatile values.
+"""The report model: what a check of one cassette found, the data every renderer starts from.
 
-Every renderer starts from here, so the JSON a machine reads and the table a person reads can
-never disagree.
+The pipeline fills these; renderers (terminal, JSON, Markdown, JUnit, the CLI's views) only read
+them. Verdicts and counts are computed here and nowhere else, so every view agrees.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from harness import __version__
+from harness import events as ev
+from harness.cassette import CassetteMeta
 from harness.findings import Finding, Severity
-from harness.pipeline import CassetteReport, ExchangeReport
-from harness.state import Item, Turn
+from harness.state import Turn
 
 
-def report_data(reports: list[CassetteReport]) -> dict[str, Any]:
-    cassettes = [cassette_data(report) for report in reports]
-    return {
-        "harness_version": __version__,
-        "summary": {
-            "cassettes": len(cassettes),
-            "passed": sum(1 for c in cassettes if c["verdict"] == "pass"),
-            "failed": sum(1 for c in cassettes if c["verdict"] == "fail"),
-            "errors": sum(c["errors"] for c in cassettes),
-            "warnings": sum(c["warnings"] for c in cassettes),
-            "expected": sum(c["expected_findings"] for c in cassettes),
-        },
-        "cassettes": cassettes,
-    }
+@dataclass(slots=True)
+class ExchangeReport:
+    index: int
+    provider: str | None
+    method: str
+    uri: str
+    turn: Turn | None = None
+    events: list[ev.CanonicalEvent] = field(default_factory=list)  # the canonical log, when asked to keep it
+    event_count: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    frames: int = 0
+    resumed_after: int | None = None
+
+    @property
+    def request_line(self) -> str:
+        return f"{self.method} {self.uri}".strip()
 
 
-def cassette_data(report: CassetteReport) -> dict[str, Any]:
-    return {
-        "path": report.path,
-        "provider": report.provider,
-        "scenario": report.meta.scenario,
-        "written_by": report.meta.written_by,
-        "verdict": report.verdict,
-        "turns": len(report.turns),
-        "errors": report.count(Severity.error),
-        "warnings": report.count(Severity.warning),
-        "expected_findings": sum(1 for f in report.findings if report.is_expected(f)),
-        "expect": list(report.meta.expect),
-        "exchanges": [exchange_data(exchange) for exchange in report.exchanges],
-        "findings": [finding_data(f, report.is_expected(f)) for f in report.findings],
-    }
+@dataclass(slots=True)
+class CassetteReport:
+    path: str
+    meta: CassetteMeta
+    exchanges: list[ExchangeReport] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # every finding, cassette-level and per exchange
+
+    @property
+    def provider(self) -> str | None:
+        names = {exchange.provider for exchange in self.exchanges if exchange.provider}
+        return self.meta.provider or (", ".join(sorted(names)) if names else None)
+
+    @property
+    def turns(self) -> list[Turn]:
+        return [exchange.turn for exchange in self.exchanges if exchange.turn is not None]
+
+    def is_expected(self, item: Finding) -> bool:
+        """Whether the cassette declares this finding's check (``harness.expect``): a deliberate fault."""
+        return item.check in self.meta.expect
+
+    def count(self, severity: Severity, *, expected: bool = False) -> int:
+        """Findings of one severity, the undeclared ones (or, with ``expected``, the declared ones)."""
+        return sum(1 for f in self.findings if f.severity is severity and self.is_expected(f) == expected)
+
+    @property
+    def expected_count(self) -> int:
+        """Findings of any severity that the cassette declares."""
+        return sum(1 for f in self.findings if self.is_expected(f))
+
+    def undeclared(self, severity: Severity) -> list[Finding]:
+        return [f for f in self.findings if f.severity is severity and not self.is_expected(f)]
+
+    @property
+    def verdict(self) -> str:
+        """``fail`` when an error finding is not declared by the cassette, else ``pass``."""
+        return "fail" if self.count(Severity.error) else "pass"
 
 
-def exchange_data(exchange: ExchangeReport) -> dict[str, Any]:
-    return {
-        "index": exchange.index,
-        "provider": exchange.provider,
-        "request": f"{exchange.method} {exchange.uri}".strip(),
-        "frames": exchange.frames,
-        "events": exchange.event_count,
-        "resumed_after": exchange.resumed_after,
-        "turn": turn_data(exchange.turn) if exchange.turn is not None else None,
-    }
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The counts over a run, as every view prints them."""
 
+    cassettes: int
+    passed: int
+    failed: int
+    errors: int
+    warnings: int
+    expected: int
 
-def turn_data(turn: Turn) -> dict[str, Any]:
-    return {
-        "response_id": turn.response_id,
-        "status": turn.status,
-        "stop": turn.stop,
-        "native_stop": turn.native_stop,
-        "items": [item_data(item) for item in turn.items],
-        "tool_results": [result.model_dump() for result in turn.tool_results],
-        "interrupt": turn.interrupt.model_dump() if turn.interrupt else None,
-        "usage": turn.usage.model_dump(exclude_none=True) if turn.usage else None,
-        "errors": [error.model_dump(exclude_none=True) for error in turn.errors],
-    }
-
-
-def item_data(item: Item) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": item.item_id, "kind": item.kind, "status": item.status}
-    for field in ("role", "name", "call_id", "executor"):
-        value = getattr(item, field)
-        if value is not None:
-            data[field] = value
-    for channel in ("text", "reasoning", "refusal"):
-        parts = getattr(item, channel)
-        if parts:
-            data[channel] = "".join(parts[part] for part in sorted(parts))
-    if item.arguments_text is not None:
-        data["arguments"] = item.arguments if item.arguments_valid else None
-        data["arguments_text"] = item.arguments_text
-        data["arguments_valid"] = item.arguments_valid
-    return data
-
-
-def finding_data(item: Finding, expected: bool = False) -> dict[str, Any]:
-    data = item.model_dump(mode="json", exclude_none=True)
-    data["location"] = item.location.model_dump(exclude_none=True)
-    data["expected_by_cassette"] = expected
-    return data
+    @classmethod
+    def of(cls, reports: Sequence[CassetteReport]) -> Summary:
+        failed = sum(1 for report in reports if report.verdict == "fail")
+        return cls(
+            cassettes=len(reports),
+            passed=len(reports) - failed,
+            failed=failed,
+            errors=sum(report.count(Severity.error) for report in reports),
+            warnings=sum(report.count(Severity.warning) for report in reports),
+            expected=sum(report.expected_count for report in reports),
+        )

@@ -8,8 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from harness.findings import Severity
-from harness.pipeline import CassetteReport
+from harness.findings import Finding, Severity
+from harness.report.model import CassetteReport, Summary
 
 _STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "dim"}
 
@@ -25,7 +25,7 @@ def print_summary(reports: list[CassetteReport], console: Console, *, verbose: i
         status = Text("pass", style="green") if report.verdict == "pass" else Text("FAIL", style="bold red")
         table.add_row(_relative(report.path, root), report.provider or "?", str(len(report.turns)), status,
                       str(report.count(Severity.error)), str(report.count(Severity.warning)),
-                      str(sum(1 for f in report.findings if report.is_expected(f))))
+                      str(report.expected_count))
     console.print(table)
     shown = {Severity.error, Severity.warning} | ({Severity.info} if verbose else set())
     for report in reports:
@@ -35,19 +35,25 @@ def print_summary(reports: list[CassetteReport], console: Console, *, verbose: i
             continue
         console.print(Text(report.path, style="bold"))
         for item in findings:
-            where = ", ".join(f"{key} {value}" for key, value in
-                              item.location.model_dump(exclude_none=True, exclude={"cassette"}).items())
-            line = Text("  ")
-            line.append(f"{item.check} {item.severity.value}", style=_STYLE[item.severity])
-            if report.is_expected(item):
-                line.append(" (expected)", style="green")
-            line.append(f"  {item.message}")
-            if where:
-                line.append(f"  [{where}]", style="dim")
-            console.print(line)
-    failed = sum(1 for report in reports if report.verdict == "fail")
-    style = "bold red" if failed else "bold green"
-    console.print(Text(f"{len(reports) - failed} passed, {failed} failed", style=style))
+            console.print(finding_line(item, expected=report.is_expected(item)))
+    summary = Summary.of(reports)
+    style = "bold red" if summary.failed else "bold green"
+    console.print(Text(f"{summary.passed} passed, {summary.failed} failed", style=style))
+
+
+def finding_line(item: Finding, *, expected: bool = False) -> Text:
+    """One finding as every terminal view prints it: id and severity, the message, where it points.
+    Built as ``Text``, so nothing a cassette holds is ever read as markup."""
+    where = ", ".join(f"{key} {value}" for key, value in
+                      item.location.model_dump(exclude_none=True, exclude={"cassette"}).items())
+    line = Text("  ")
+    line.append(f"{item.check} {item.severity.value}", style=_STYLE[item.severity])
+    if expected:
+        line.append(" (expected)", style="green")
+    line.append(f"  {item.message}")
+    if where:
+        line.append(f"  [{where}]", style="dim")
+    return line
 
 
 def _common_folder(paths: list[str]) -> str:

@@ -15,7 +15,7 @@ from syrupy.extensions.json import JSONSnapshotExtension
 
 from harness import events as ev
 from harness.pipeline import CassetteReport, check_path
-from harness.report.model import finding_data, turn_data
+from harness.report.data import finding_data, turn_data
 from suites.corpus import CORPUS, PROVIDER_FOLDERS, corpus_files, corpus_params
 from suites.snapshots.normalise import normalise
 

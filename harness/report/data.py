@@ -1,0 +1,90 @@
+"""The report model as plain data: one dict per cassette, stable keys, no volatile values.
+
+The JSON report and the Markdown one are rendered from this, and ``harness replay`` prints its
+turns, so what a machine reads and what a person reads never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dataclasses import asdict
+
+from harness import __version__
+from harness.findings import Finding, Severity
+from harness.report.model import CassetteReport, ExchangeReport, Summary
+from harness.state import CHANNELS, Item, Turn
+
+
+def report_data(reports: list[CassetteReport]) -> dict[str, Any]:
+    return {
+        "harness_version": __version__,
+        "summary": asdict(Summary.of(reports)),
+        "cassettes": [cassette_data(report) for report in reports],
+    }
+
+
+def cassette_data(report: CassetteReport) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "provider": report.provider,
+        "scenario": report.meta.scenario,
+        "written_by": report.meta.written_by,
+        "verdict": report.verdict,
+        "turns": len(report.turns),
+        "errors": report.count(Severity.error),
+        "warnings": report.count(Severity.warning),
+        "expected_findings": report.expected_count,
+        "expect": list(report.meta.expect),
+        "exchanges": [exchange_data(exchange) for exchange in report.exchanges],
+        "findings": [finding_data(f, report.is_expected(f)) for f in report.findings],
+    }
+
+
+def exchange_data(exchange: ExchangeReport) -> dict[str, Any]:
+    return {
+        "index": exchange.index,
+        "provider": exchange.provider,
+        "request": exchange.request_line,
+        "frames": exchange.frames,
+        "events": exchange.event_count,
+        "resumed_after": exchange.resumed_after,
+        "turn": turn_data(exchange.turn) if exchange.turn is not None else None,
+    }
+
+
+def turn_data(turn: Turn) -> dict[str, Any]:
+    return {
+        "response_id": turn.response_id,
+        "status": turn.status,
+        "stop": turn.stop,
+        "native_stop": turn.native_stop,
+        "items": [item_data(item) for item in turn.items],
+        "tool_results": [result.model_dump() for result in turn.tool_results],
+        "interrupt": turn.interrupt.model_dump() if turn.interrupt else None,
+        "usage": turn.usage.model_dump(exclude_none=True) if turn.usage else None,
+        "errors": [error.model_dump(exclude_none=True) for error in turn.errors],
+    }
+
+
+def item_data(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": item.item_id, "kind": item.kind, "status": item.status}
+    for field in ("role", "name", "call_id", "executor"):
+        value = getattr(item, field)
+        if value is not None:
+            data[field] = value
+    for channel in CHANNELS:
+        if getattr(item, channel):
+            data[channel] = item.joined(channel)
+    if item.arguments_text is not None:
+        data["arguments"] = item.arguments if item.arguments_valid else None
+        data["arguments_text"] = item.arguments_text
+        data["arguments_valid"] = item.arguments_valid
+    return data
+
+
+def finding_data(item: Finding, expected: bool = False) -> dict[str, Any]:
+    data = item.model_dump(mode="json", exclude_none=True)
+    data["location"] = item.location.model_dump(exclude_none=True)
+    data["expected_by_cassette"] = expected
+    return data
