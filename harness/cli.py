@@ -12,12 +12,42 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from harness.registry import PROVIDERS, catalogue
-
-_PROVIDER = click.Choice(sorted(PROVIDERS) + sorted(alias for p in PROVIDERS.values() for alias in p.aliases))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Family(click.ParamType):
+    """A family name or alias, checked against the installed families when the option is read, so
+    the families (plug-ins included) load only when a command needs them."""
+
+    name = "family"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from harness import registry
+
+        try:
+            return registry.get(value).name
+        except KeyError:
+            self.fail(f"{value!r} is not a family; known: {', '.join(registry.providers())}", param, ctx)
+
+
+class _Harness(click.Group):
+    """Families that cannot load together (a broken plug-in, two claiming one block of check ids)
+    are a setup problem: one line and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> None:
+        from harness.checkspec import CatalogueError
+        from harness.registry import RegistryError
+
+        try:
+            super().invoke(ctx)
+        except (RegistryError, CatalogueError) as error:
+            click.echo(f"harness: {error}", err=True)
+            ctx.exit(2)
+
+
+_PROVIDER = _Family()
+
+
+@click.group(cls=_Harness, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="provider-conformance-harness", prog_name="harness")
 def main() -> None:
     """Conformance harness for LLM and agent provider streams."""
@@ -127,6 +157,7 @@ def compare(paths: tuple[Path, ...], provider: str | None, as_json: bool) -> Non
 @click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)
 def list_checks(family: str | None, fmt: str) -> None:
     """Print the check catalogue: id, severity, rule, source."""
+    from harness.registry import catalogue
     from harness.report.catalogue import catalogue_json, catalogue_markdown, catalogue_table
 
     specs = [spec for spec in catalogue().values() if family is None or spec.family == family.upper()]

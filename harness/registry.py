@@ -3,14 +3,16 @@
 The shipped families register there too (``pyproject.toml``), so a family in another installed
 package joins exactly as they do: its entry point names a ``Provider`` subclass, importing it claims
 its block of check ids (``harness.checkspec.claim``), and its schemas folder and encoder come with
-it. Loading happens once, at first import of this module: a plug-in that fails to load, two
-families with one name, or two families claiming the same check numbers stop the harness here, at
-start-up, with a ``RegistryError`` naming them.
+it. Loading happens once, when a family is first asked for (``providers()``, ``PROVIDERS``, ``get``,
+``detect``): a plug-in that fails to load, two families with one name, or two families claiming the
+same check numbers stop the harness there, at start-up, with a ``RegistryError`` naming them.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import entry_points
+from typing import Any
 
 from harness.checkspec import CatalogueError, CheckSpec, registered
 from harness.exchange import Exchange
@@ -29,7 +31,7 @@ def _load() -> dict[str, Provider]:
         try:
             loaded = entry.load()
         except CatalogueError as error:
-            raise RegistryError(f"family {entry.name!r} ({entry.value}): {error}") from error
+            raise RegistryError(f"the installed families cannot load together: {error}") from error
         except Exception as error:  # noqa: BLE001  a broken plug-in must name itself, whatever it raised
             raise RegistryError(f"family {entry.name!r} ({entry.value}) failed to load: {error!r}") from error
         if not (isinstance(loaded, type) and issubclass(loaded, Provider)):
@@ -48,15 +50,24 @@ def _load() -> dict[str, Provider]:
     return {provider.name: provider for provider in ordered}
 
 
-PROVIDERS: dict[str, Provider] = _load()
+@cache
+def providers() -> dict[str, Provider]:
+    """Every installed family by name, in detection order."""
+    return _load()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PROVIDERS":  # the families as a module constant, loaded on first use
+        return providers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get(name: str) -> Provider:
     """A provider by name or alias; KeyError lists the known names."""
-    for provider in PROVIDERS.values():
+    for provider in providers().values():
         if name == provider.name or name in provider.aliases:
             return provider
-    raise KeyError(f"unknown provider {name!r}; known: {', '.join(PROVIDERS)}")
+    raise KeyError(f"unknown provider {name!r}; known: {', '.join(providers())}")
 
 
 def detect(exchange: Exchange) -> Provider | None:
@@ -64,9 +75,10 @@ def detect(exchange: Exchange) -> Provider | None:
     order) that recognises it."""
     if exchange.provider_hint:
         return get(exchange.provider_hint)
-    return next((provider for provider in PROVIDERS.values() if provider.detect(exchange)), None)
+    return next((provider for provider in providers().values() if provider.detect(exchange)), None)
 
 
 def catalogue() -> dict[str, CheckSpec]:
-    """Every rule: the provider-neutral ones and those of every loaded family, plug-ins included."""
+    """Every rule: the provider-neutral ones and those of every installed family, plug-ins included."""
+    providers()
     return registered()
