@@ -17,8 +17,12 @@ __all__ = ["Reducer", "__version__", "check_path", "check_paths", "fold"]
 
 def __getattr__(name: str) -> Any:
     # The pipeline pulls in every provider; import it only when asked for.
-    if name in ("check_path", "check_paths"):
-        from harness import pipeline
+    if name == "check_path":
+        from harness.pipeline import check_path
 
-        return getattr(pipeline, name)
+        return check_path
+    if name == "check_paths":
+        from harness.run import check_paths
+
+        return check_paths
     raise AttributeError(name)

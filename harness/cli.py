@@ -61,31 +61,52 @@ def main() -> None:
               help="Write the Markdown report.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML.")
 @click.option("-v", "--verbose", count=True, help="-v: show info findings too; -vv: also expected ones.")
+@click.option("--strict", is_flag=True, help="Fail a cassette with an exchange no family recognises.")
 def check(paths: tuple[Path, ...], provider: str | None, json_path: Path | None, markdown_path: Path | None,
-          junit_path: Path | None, verbose: int) -> None:
-    """Check cassettes (files or folders, recursively) and report every finding."""
-    from harness.pipeline import check_paths
+          junit_path: Path | None, verbose: int, strict: bool) -> None:
+    """Check cassettes (files or folders, recursively) and report every finding.
+
+    Exit status: 0 no undeclared error, 1 findings, 2 usage or I/O problem, 3 the harness crashed
+    on a cassette (a bug to report; the other cassettes are still checked and reported).
+    """
     from harness.report.json_report import render_json
     from harness.report.junit import render_junit
     from harness.report.markdown import render_markdown
+    from harness.report.model import Summary
     from harness.report.terminal import print_summary
+    from harness.run import cassette_files, check_files
 
-    reports = check_paths(list(paths), provider)
-    if not reports:
-        raise click.UsageError("no cassette files (.yaml, .yml, .sse, .txt) under the given paths")
+    files = cassette_files(paths)
+    if not files:
+        raise click.UsageError("no cassette files (.yaml, .yml, .sse, .txt, .bin) under the given paths")
+    outputs = [(target, render) for target, render in ((json_path, render_json),
+                                                       (markdown_path, lambda r: render_markdown(r).encode()),
+                                                       (junit_path, render_junit)) if target is not None]
+    _refuse_overwriting([target for target, _ in outputs], files)
+    reports = list(check_files(files, provider, strict=strict))
     print_summary(reports, _console(), verbose=verbose)
-    outputs = ((json_path, render_json), (markdown_path, lambda r: render_markdown(r).encode()),
-               (junit_path, render_junit))
     for target, render in outputs:
-        if target is None:
-            continue
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(render(reports))
         except OSError as error:
             click.echo(f"harness: cannot write {target}: {error.strerror}", err=True)
             sys.exit(2)
-    sys.exit(1 if any(report.verdict == "fail" for report in reports) else 0)
+    sys.exit(Summary.of(reports).exit_code)
+
+
+def _refuse_overwriting(targets: list[Path], inputs: list[Path]) -> None:
+    """Two reports into one file, or a report over a cassette being read, is a typo that destroys
+    data: refused before anything is written."""
+    read = {path.resolve() for path in inputs}
+    seen: set[Path] = set()
+    for target in targets:
+        resolved = target.resolve()
+        if resolved in read:
+            raise click.UsageError(f"the report path {target} is one of the cassettes being checked")
+        if resolved in seen:
+            raise click.UsageError(f"two reports would be written to {target}")
+        seen.add(resolved)
 
 
 @main.command()

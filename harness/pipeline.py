@@ -50,27 +50,16 @@ _SSE_STARTS = (b"event:", b"data:", b":", b"id:", b"retry:", b"\xef\xbb\xbf")
 # -- entry points -------------------------------------------------------------------------------------
 
 
-def check_paths(paths: list[Path], provider: str | None = None, *, keep_events: bool = False) -> list[CassetteReport]:
-    """Every cassette under the given files and folders (recursively), in path order.
-
-    ``keep_events`` keeps each exchange's canonical event log on its report (``harness replay``,
-    snapshots); a check does not need it, and without it memory stays flat however long a stream is.
-    """
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and is_cassette_file(p))
-        else:
-            files.append(path)
-    return [check_path(file, provider, keep_events=keep_events) for file in files]
+def check_path(path: Path, provider: str | None = None, *, strict: bool = False,
+               keep_events: bool = False) -> CassetteReport:
+    """One file, checked. ``keep_events`` keeps each exchange's canonical event log on its report
+    (``harness replay``, snapshots); without it memory stays flat however long a stream is."""
+    return check_cassette(load(path, provider), strict=strict, keep_events=keep_events)
 
 
-def check_path(path: Path, provider: str | None = None, *, keep_events: bool = False) -> CassetteReport:
-    return check_cassette(load(path, provider), keep_events=keep_events)
-
-
-def check_cassette(cassette: Cassette, *, keep_events: bool = False) -> CassetteReport:
-    report = CassetteReport(path=str(cassette.path), meta=cassette.meta)
+def check_cassette(cassette: Cassette, *, strict: bool = False, keep_events: bool = False) -> CassetteReport:
+    """``strict``: a cassette with an exchange no family recognises (CASSETTE-010) fails."""
+    report = CassetteReport(path=str(cassette.path), meta=cassette.meta, strict=strict)
     previous: tuple[Provider, Turn, Request] | None = None
     for exchange in _unconcatenated(cassette.exchanges):
         result, previous = _run_exchange(exchange, previous, keep_events)

@@ -36,6 +36,8 @@ def cassette_data(report: CassetteReport) -> dict[str, Any]:
         "warnings": report.count(Severity.warning),
         "expected_findings": report.expected_count,
         "expect": list(report.meta.expect),
+        "unchecked_exchanges": report.unchecked,
+        "crash": report.crash,
         "exchanges": [exchange_data(exchange) for exchange in report.exchanges],
         "findings": [finding_data(f, report.is_expected(f)) for f in report.findings],
     }

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import orjson
 from rich.console import Console
 from rich.text import Text
 
 from harness.findings import Finding
+from harness.report.safe import json_bytes
 from harness.report.terminal import finding_line
 
 
 def differences_json(differences: list[Finding]) -> bytes:
-    return orjson.dumps([item.model_dump(mode="json") for item in differences], option=orjson.OPT_INDENT_2)
+    return json_bytes([item.model_dump(mode="json") for item in differences], indent=True)
 
 
 def print_differences(differences: list[Finding], compared: int, console: Console) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import orjson
-
 from harness.report.model import CassetteReport
 from harness.report.data import report_data
+from harness.report.safe import json_bytes
 
 
 def render_json(reports: list[CassetteReport]) -> bytes:
-    return orjson.dumps(report_data(reports), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+    return json_bytes(report_data(reports), indent=True, sort_keys=True) + b"\n"
 
 
 def write_json(reports: list[CassetteReport], path: Path) -> None:

@@ -39,6 +39,8 @@ class CassetteReport:
     meta: CassetteMeta
     exchanges: list[ExchangeReport] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # every finding, cassette-level and per exchange
+    strict: bool = False  # an exchange no family could check fails the cassette
+    crash: str | None = None  # the harness itself failed on this cassette (a bug to report, not a finding)
 
     @property
     def provider(self) -> str | None:
@@ -66,9 +68,17 @@ class CassetteReport:
         return [f for f in self.findings if f.severity is severity and not self.is_expected(f)]
 
     @property
+    def unchecked(self) -> int:
+        """Exchanges no family recognised: nobody checked them, so they cannot count as passed."""
+        return sum(1 for exchange in self.exchanges if exchange.provider is None)
+
+    @property
     def verdict(self) -> str:
-        """``fail`` when an error finding is not declared by the cassette, else ``pass``."""
-        return "fail" if self.count(Severity.error) else "pass"
+        """``crash`` when the harness failed on the cassette; ``fail`` when an error finding is not
+        declared by the cassette (or, strict, an exchange went unchecked); else ``pass``."""
+        if self.crash is not None:
+            return "crash"
+        return "fail" if self.count(Severity.error) or (self.strict and self.unchecked) else "pass"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +91,24 @@ class Summary:
     errors: int
     warnings: int
     expected: int
+    crashed: int
+    unchecked: int  # exchanges no family recognised, over all cassettes
 
     @classmethod
     def of(cls, reports: Sequence[CassetteReport]) -> Summary:
-        failed = sum(1 for report in reports if report.verdict == "fail")
+        verdicts = [report.verdict for report in reports]
         return cls(
             cassettes=len(reports),
-            passed=len(reports) - failed,
-            failed=failed,
+            passed=verdicts.count("pass"),
+            failed=verdicts.count("fail"),
             errors=sum(report.count(Severity.error) for report in reports),
             warnings=sum(report.count(Severity.warning) for report in reports),
             expected=sum(report.expected_count for report in reports),
+            crashed=verdicts.count("crash"),
+            unchecked=sum(report.unchecked for report in reports),
         )
+
+    @property
+    def exit_code(self) -> int:
+        """0 no undeclared error, 1 findings, 3 the harness crashed on a cassette (2, usage, is the CLI's)."""
+        return 3 if self.crashed else 1 if self.failed else 0

@@ -10,35 +10,48 @@ from rich.text import Text
 
 from harness.findings import Finding, Severity
 from harness.report.model import CassetteReport, Summary
+from harness.report.safe import printable
 
 _STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "dim"}
+_STATUS = {"pass": Text("pass", style="green"), "fail": Text("FAIL", style="bold red"),
+           "crash": Text("CRASH", style="bold magenta")}
+BUG_REPORT = "this is a bug in the harness, not a finding: please report it with the file attached"
 
 
 def print_summary(reports: list[CassetteReport], console: Console, *, verbose: int = 0) -> None:
     root = _common_folder([report.path for report in reports])
-    table = Table(title=f"Conformance check of {root or '.'}", show_lines=False, header_style="bold")
+    table = Table(title=Text(printable(f"Conformance check of {root or '.'}")), show_lines=False, header_style="bold")
     table.add_column("cassette", overflow="fold", ratio=1)
     for column, justify in (("provider", "left"), ("turns", "right"), ("status", "left"),
                             ("errors", "right"), ("warnings", "right"), ("expected", "right")):
         table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for report in reports:
-        status = Text("pass", style="green") if report.verdict == "pass" else Text("FAIL", style="bold red")
-        table.add_row(_relative(report.path, root), report.provider or "?", str(len(report.turns)), status,
+        status = _STATUS[report.verdict]
+        table.add_row(Text(printable(_relative(report.path, root))), Text(printable(report.provider or "?")),
+                      str(len(report.turns)), status,
                       str(report.count(Severity.error)), str(report.count(Severity.warning)),
                       str(report.expected_count))
     console.print(table)
     shown = {Severity.error, Severity.warning} | ({Severity.info} if verbose else set())
     for report in reports:
+        if report.crash is not None:
+            console.print(Text(printable(report.path), style="bold"))
+            console.print(Text(printable(f"  internal error: {report.crash}; {BUG_REPORT}"), style="bold magenta"))
         findings = [f for f in report.findings
                     if f.severity in shown and (verbose > 1 or not report.is_expected(f))]
         if not findings:
             continue
-        console.print(Text(report.path, style="bold"))
+        console.print(Text(printable(report.path), style="bold"))
         for item in findings:
             console.print(finding_line(item, expected=report.is_expected(item)))
     summary = Summary.of(reports)
-    style = "bold red" if summary.failed else "bold green"
-    console.print(Text(f"{summary.passed} passed, {summary.failed} failed", style=style))
+    style = "bold red" if summary.failed or summary.crashed else "bold green"
+    line = f"{summary.passed} passed, {summary.failed} failed"
+    if summary.crashed:
+        line += f", {summary.crashed} crashed"
+    if summary.unchecked:
+        line += f"; {summary.unchecked} exchange(s) no family recognised, unchecked"
+    console.print(Text(line, style=style))
 
 
 def finding_line(item: Finding, *, expected: bool = False) -> Text:
@@ -50,9 +63,9 @@ def finding_line(item: Finding, *, expected: bool = False) -> Text:
     line.append(f"{item.check} {item.severity.value}", style=_STYLE[item.severity])
     if expected:
         line.append(" (expected)", style="green")
-    line.append(f"  {item.message}")
+    line.append(f"  {printable(item.message)}")
     if where:
-        line.append(f"  [{where}]", style="dim")
+        line.append(f"  [{printable(where)}]", style="dim")
     return line
 
 
