@@ -7,6 +7,7 @@ wherever it fires.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -64,11 +65,23 @@ def finding(
     return Finding(
         check=check_id,
         severity=grade,
-        message=message,
+        message=clipped(message),
         location=location or Location(),
-        expected=expected,
-        actual=actual,
+        expected=clipped(expected) if isinstance(expected, str) else expected,
+        actual=clipped(actual) if isinstance(actual, str) else actual,
     )
+
+
+MAX_QUOTED = 2000
+
+
+def clipped(text: str) -> str:
+    """``text``, or, past ``MAX_QUOTED`` characters, its start with its length and a hash: a message
+    quoting a 10 MB value must not put 10 MB in every report, and still changes when any character does."""
+    if len(text) <= MAX_QUOTED:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()[:16]
+    return f"{text[:MAX_QUOTED]}... <{len(text)} chars, sha256 {digest}>"
 
 
 def catalogue_entry(check_id: str) -> CheckSpec:

@@ -26,6 +26,8 @@ _WAIT_BYTES = 1 << 16  # the longest unfinished event held back whole for the fa
 _REGION_BYTES = 1 << 16  # complete events split off at a time by the fast path
 _NAMES_KEPT = 256  # event names kept decoded
 
+_MAX_RETRY_DIGITS = 18  # a reconnection delay in milliseconds; more digits than any int64 holds is no delay
+
 
 class SSEDecoder:
     """Feed bytes in any chunking; get complete frames back as soon as their blank line arrives."""
@@ -248,10 +250,12 @@ class SSEDecoder:
             else:
                 self._last_id = value
         elif name == "retry":
-            if value.isascii() and value.isdigit():
-                self._retry = int(value)
+            if not (value.isascii() and value.isdigit()):
+                self._ignored(f"retry field {value[:40]!r} is not all digits: ignored", offset)
+            elif len(value) > _MAX_RETRY_DIGITS:
+                self._ignored(f"retry field of {len(value)} digits (no delay is that long): ignored", offset)
             else:
-                self._ignored(f"retry field {value!r} is not all digits: ignored", offset)
+                self._retry = int(value)
         else:
             self._ignored(f"unknown field {name!r} ignored", offset)
 
