@@ -6,7 +6,6 @@ item completes, so the cost of a fold is linear in the number of events whatever
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -14,6 +13,7 @@ from pydantic_core import from_json
 
 from harness import events as ev
 from harness.findings import Finding, Location, Severity, finding
+from harness.jsontext import compact_json, strict_json
 from harness.state import ErrorInfo, Interrupt, Item, ToolResultState, Turn, Usage
 from harness.structural import StructuralArguments
 
@@ -316,7 +316,7 @@ class Reducer:
             for problem in buffers.structural.finish():
                 self.findings.append(finding("ASSEMBLY-006", f"{item.item_id}: {problem}", location))
             item.arguments = buffers.structural.value
-            item.arguments_text = json.dumps(item.arguments, ensure_ascii=False, separators=(",", ":"))
+            item.arguments_text = compact_json(item.arguments)
             item.arguments_valid = True
             return
         built = None if buffers.arguments is None else "".join(buffers.arguments)
@@ -333,9 +333,9 @@ class Reducer:
             item.arguments, item.arguments_valid = {}, True
             return
         try:
-            # the standard library, not orjson: exact big integers and 1e400 (valid JSON) matter here,
-            # and it runs once per call, not per event
-            item.arguments = json.loads(text)
+            # RFC 8259 exactly (no NaN, integers of any size), not orjson: exact big integers and 1e400
+            # (valid JSON) matter here, and it runs once per call, not per event
+            item.arguments = strict_json(text)
         except (ValueError, RecursionError):
             item.arguments_valid = False
             self._bad_arguments.append((item, location, "not valid JSON"))

@@ -8,8 +8,6 @@ or folds state: those rooms belong to the report, wire and reducer modules.
 
 from __future__ import annotations
 
-import json
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from harness import events as ev
 from harness.exchange import Exchange, Request
 from harness.checkspec import CheckSpec
 from harness.findings import Finding, Location, finding
+from harness.jsontext import exact_json, strict_json
 from harness.schemas import SchemaSet, schemas_for, schemas_in
 from harness.state import Interrupt, Turn
 from harness.wire import sse
@@ -295,33 +294,6 @@ class Provider(ABC):
     def resume_cursor(self, request: Request) -> int | None:
         """For protocols that re-attach dropped streams: the cursor the request resumes after."""
         return None
-
-
-def strict_json(text: str | bytes) -> Any:
-    """The standard library's parse, for payloads whose integers must stay exact beyond 64 bits (orjson
-    turns them into floats); the NaN and Infinity it would accept are refused, as JSON refuses them."""
-    return json.loads(text, parse_constant=_not_json)
-
-
-def _not_json(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def exact_json(raw: bytes) -> Any:
-    """JSON with integers exact at any size, at ``orjson``'s speed where that is safe: ``orjson``
-    unless the text has a run of 19 digits (the shortest integers it may hand back as floats: below
-    -2**63 or above 2**64 - 1), ``strict_json`` for those and for whatever ``orjson`` refuses, so
-    the result, and the error when there is one, are ``strict_json``'s (it also takes lone surrogate
-    escapes, which ``orjson`` refuses)."""
-    if _LONG_DIGIT_RUN.search(raw) is None:
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-    return strict_json(raw)
-
-
-_LONG_DIGIT_RUN = re.compile(rb"\d{19}")
 
 
 def json_object(raw: bytes, frame: Frame, exchange: int, *, exact: bool = False) -> dict[str, Any] | list[Finding]:
