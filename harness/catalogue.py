@@ -86,6 +86,8 @@ register(
     CheckSpec("RESUME-007", E, "A re-attached stream starts after the client's cursor.", f"{OPENAI_ANTHROPIC} A.8.4", OPENAI_RESPONSES),
     CheckSpec("RESUME-008", W, "A re-attached stream starts exactly at cursor + 1.", f"{OPENAI_ANTHROPIC} A.8.4", OPENAI_RESPONSES),
     CheckSpec("RESUME-009", E, "History echoed in the next request is what the model produced (signatures, reasoning, arguments).", f"{OPENAI_ANTHROPIC} A.8.2, C.5.5"),
+    CheckSpec("RESUME-010", E, "The request after an interrupt has a JSON object body (one that is not JSON, or an "
+                               "array, answers nothing).", "DESIGN.md resume; RFC 8259"),
     # --- state -------------------------------------------------------------------------------------
     CheckSpec("STATE-001", W, "The stop reason agrees with whether client tool calls are pending.", f"{OPENAI_ANTHROPIC} C.3.11, B.3.7"),
     CheckSpec("STATE-002", W, "Usage totals add up (total = input + output).", f"{OPENAI_ANTHROPIC} A.6.16"),

@@ -166,7 +166,10 @@ def _exchange(
     context.resumed_after = result.resumed_after = provider.resume_cursor(request)
     if previous is not None and previous[0] is provider:
         prior_turn = context.previous = previous[1]
-        if provider.is_continuation(request):
+        if prior_turn.interrupt is not None and request.body and not isinstance(request.json, dict):
+            result.findings.append(finding("RESUME-010", "the request after the interrupt is not a JSON object, so it "
+                                                         "answers none of the pending calls", where))
+        elif provider.is_continuation(request):
             result.findings += provider.check_resume(prior_turn, request, exchange.index)
             if context.resumed_after is not None:
                 context.seed = prior_turn

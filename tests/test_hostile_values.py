@@ -37,3 +37,56 @@ def test_an_integer_of_any_length_is_json_and_stays_exact(digits: int) -> None:
     assert valid is True and "ASSEMBLY-003" not in checks
     assert arguments == {"n": Decimal(number)}
     assert number.encode() in json_bytes(arguments)  # written as its digits
+
+
+# -- an unreadable request after an interrupt (class 13) -------------------------------------------------------
+
+import copy  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import orjson  # noqa: E402
+import pytest  # noqa: E402
+
+from harness.cassette import Cassette, load  # noqa: E402
+from harness.pipeline import check_cassette  # noqa: E402
+
+CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
+
+
+def interrupted_then_answered() -> dict[str, Cassette]:
+    """Per family, the first shipped cassette whose first turn waits for the client and is answered."""
+    found: dict[str, Cassette] = {}
+    for path in sorted(CASSETTES.rglob("*.yaml")):
+        cassette = load(path)
+        if len(cassette.exchanges) < 2 or cassette.meta.expect:
+            continue
+        report = check_cassette(cassette)
+        first = report.exchanges[0]
+        if first.provider and first.provider not in found and first.turn and first.turn.interrupt:
+            found[first.provider] = cassette
+    return found
+
+
+RESUMABLE = interrupted_then_answered()
+UNREADABLE = st.one_of(st.binary(min_size=1, max_size=40).filter(lambda b: not b.strip().startswith(b"{")),
+                       st.lists(st.integers(-9, 9), max_size=3).map(orjson.dumps))
+
+
+def test_every_family_with_an_interrupt_is_covered() -> None:
+    assert len(RESUMABLE) >= 8, sorted(RESUMABLE)
+
+
+@pytest.mark.parametrize("family", sorted(RESUMABLE))
+@settings(max_examples=8, deadline=None)
+@given(body=UNREADABLE)
+def test_an_unreadable_request_after_an_interrupt_is_reported(family: str, body: bytes) -> None:
+    cassette = copy.deepcopy(RESUMABLE[family])
+    request = cassette.exchanges[1].request
+    request.body = body
+    try:
+        request.json = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        request.json = None
+    report = check_cassette(cassette)
+    found = [f.check for f in report.exchanges[1].findings if f.check.startswith("RESUME")]
+    assert found == ["RESUME-010"], (family, found)  # one fault, one finding, in every family
