@@ -33,7 +33,7 @@ from harness.findings import Finding, Location, Severity, finding
 from harness.registry import catalogue
 from harness.providers.base import NativeEvent, Provider, StreamContext, Translator
 from harness.reducer import Reducer
-from harness.report.model import CassetteReport, ExchangeReport
+from harness.report.model import CassetteReport, ExchangeReport, capped
 from harness.sequencer import Sequencer
 from harness.state import ErrorInfo, Turn
 from harness.wire.eventstream import EventStreamDecoder, looks_like_eventstream
@@ -143,7 +143,9 @@ def _run_exchange(
     exchange: Exchange, previous: tuple[Provider, Turn, Request] | None, keep_events: bool
 ) -> tuple[ExchangeReport, tuple[Provider, Turn, Request] | None]:
     with _collector_paused():
-        return _exchange(exchange, previous, keep_events)
+        result, turn = _exchange(exchange, previous, keep_events)
+    result.findings, result.dropped = capped(result.findings)
+    return result, turn
 
 
 def _exchange(

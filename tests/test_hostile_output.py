@@ -145,3 +145,16 @@ def test_a_report_never_overwrites_another_or_an_input(runner: CliRunner, tmp_pa
     result = runner.invoke(main, ["check", str(cassette), *args])
     assert result.exit_code == 2
     assert cassette.read_bytes() == CASSETTE.read_bytes() and not out.exists()
+
+
+def test_a_rule_broken_on_every_event_is_reported_a_bounded_number_of_times() -> None:
+    from harness.pipeline import run_body
+    from harness.report.data import exchange_data
+    from harness.report.model import MAX_PER_CHECK
+
+    body = b"data: {broken\n\n" * 5000 + b"data: [DONE]\n\n"
+    result = run_body("openai-chat", body)
+    wire = [f for f in result.findings if f.check == "WIRE-004"]
+    assert len(wire) == MAX_PER_CHECK and wire[0].location.frame == 0  # the first ones, where it starts
+    assert result.dropped["WIRE-004"] == 5000 - MAX_PER_CHECK
+    assert exchange_data(result)["dropped_findings"] == {"WIRE-004": 5000 - MAX_PER_CHECK}

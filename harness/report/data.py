@@ -51,6 +51,7 @@ def exchange_data(exchange: ExchangeReport) -> dict[str, Any]:
         "frames": exchange.frames,
         "events": exchange.event_count,
         "resumed_after": exchange.resumed_after,
+        "dropped_findings": exchange.dropped,
         "turn": turn_data(exchange.turn) if exchange.turn is not None else None,
     }
 

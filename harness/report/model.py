@@ -6,6 +6,7 @@ them. Verdicts and counts are computed here and nowhere else, so every view agre
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,10 +28,27 @@ class ExchangeReport:
     findings: list[Finding] = field(default_factory=list)
     frames: int = 0
     resumed_after: int | None = None
+    dropped: dict[str, int] = field(default_factory=dict)  # check id -> findings past the cap, counted only
 
     @property
     def request_line(self) -> str:
         return f"{self.method} {self.uri}".strip()
+
+
+MAX_PER_CHECK = 100
+
+
+def capped(findings: list[Finding], limit: int = MAX_PER_CHECK) -> tuple[list[Finding], dict[str, int]]:
+    """The first ``limit`` findings of each check, and how many more of each there were: a rule broken
+    on every one of a million events must not make a report of a million lines (the first ones say
+    where it starts, the count how far it goes)."""
+    seen: Counter[str] = Counter()
+    kept: list[Finding] = []
+    for item in findings:
+        seen[item.check] += 1
+        if seen[item.check] <= limit:
+            kept.append(item)
+    return kept, {check: count - limit for check, count in seen.items() if count > limit}
 
 
 @dataclass(slots=True)

@@ -44,6 +44,10 @@ def print_summary(reports: list[CassetteReport], console: Console, *, verbose: i
         console.print(Text(printable(report.path), style="bold"))
         for item in findings:
             console.print(finding_line(item, expected=report.is_expected(item)))
+        for exchange in report.exchanges:
+            for check, count in exchange.dropped.items():
+                console.print(Text(f"  ... and {count} more {check} findings in exchange {exchange.index} "
+                                   "(not kept; the first ones are above)", style="dim"))
     summary = Summary.of(reports)
     style = "bold red" if summary.failed or summary.crashed else "bold green"
     line = f"{summary.passed} passed, {summary.failed} failed"
