@@ -59,7 +59,7 @@ class NonConformant(AssertionError):
 
 def assert_conformant(report: Any) -> None:
     """Fail with every undeclared error finding, one line each, with its location."""
-    errors = [f for f in report.findings if f.severity is Severity.error and not report.is_expected(f)]
+    errors = report.undeclared(Severity.error)
     if errors:
         lines = [f"{report.path}: {len(errors)} error finding(s)"]
         lines += [f"  {f.check} {f.message} [{f.location.model_dump(exclude_none=True, exclude={'cassette'})}]"

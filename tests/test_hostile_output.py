@@ -28,6 +28,7 @@ from harness.report.replay import print_replay, replay_json_lines
 from harness.report.terminal import print_summary
 from harness.state import Item, Turn
 from harness.wire.sse import SSEDecoder
+from tests.test_report_schema import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 CASSETTE = ROOT / "cassettes" / "anthropic-messages" / "tool-use-resume.yaml"
@@ -57,7 +58,7 @@ def test_every_writer_writes_anything_a_cassette_holds(path: str, provider: str,
                                                        text: str) -> None:
     reports = [report_of(path, provider, message, value, text)]
 
-    data = json.loads(render_json(reports))  # valid JSON, and the values come back as they were
+    data = validate(render_json(reports))  # valid JSON, the published schema, and the values come back as they were
     cassette = data["cassettes"][0]
     assert cassette["path"] == path and cassette["findings"][0].get("expected") == value
 

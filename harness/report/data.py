@@ -6,9 +6,8 @@ turns, so what a machine reads and what a person reads never disagree.
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import asdict
+from typing import Any
 
 from harness import __version__
 from harness.findings import Finding, Severity
@@ -16,8 +15,12 @@ from harness.report.model import CassetteReport, ExchangeReport, Summary
 from harness.state import CHANNELS, Item, Turn
 
 
+REPORT_VERSION = 1  # schemas/report/report-<version>.json describes it
+
+
 def report_data(reports: list[CassetteReport]) -> dict[str, Any]:
     return {
+        "report_version": REPORT_VERSION,
         "harness_version": __version__,
         "summary": asdict(Summary.of(reports)),
         "cassettes": [cassette_data(report) for report in reports],
@@ -39,7 +42,7 @@ def cassette_data(report: CassetteReport) -> dict[str, Any]:
         "unchecked_exchanges": report.unchecked,
         "crash": report.crash,
         "exchanges": [exchange_data(exchange) for exchange in report.exchanges],
-        "findings": [finding_data(f, report.is_expected(f)) for f in report.findings],
+        "findings": [finding_data(f, report.is_expected(f), report.is_baselined(f)) for f in report.findings],
     }
 
 
@@ -86,8 +89,10 @@ def item_data(item: Item) -> dict[str, Any]:
     return data
 
 
-def finding_data(item: Finding, expected: bool = False) -> dict[str, Any]:
+def finding_data(item: Finding, expected: bool = False, baselined: bool = False) -> dict[str, Any]:
     data = item.model_dump(mode="json", exclude_none=True)
     data["location"] = item.location.model_dump(exclude_none=True)
     data["expected_by_cassette"] = expected
+    if baselined:
+        data["in_baseline"] = True
     return data

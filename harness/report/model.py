@@ -58,6 +58,7 @@ class CassetteReport:
     exchanges: list[ExchangeReport] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # every finding, cassette-level and per exchange
     strict: bool = False  # an exchange no family could check fails the cassette
+    accepted: frozenset[int] = frozenset()  # ids of the findings a baseline accepts (harness.report.baseline)
     crash: str | None = None  # the harness itself failed on this cassette (a bug to report, not a finding)
 
     @property
@@ -73,9 +74,17 @@ class CassetteReport:
         """Whether the cassette declares this finding's check (``harness.expect``): a deliberate fault."""
         return item.check in self.meta.expect
 
-    def count(self, severity: Severity, *, expected: bool = False) -> int:
-        """Findings of one severity, the undeclared ones (or, with ``expected``, the declared ones)."""
-        return sum(1 for f in self.findings if f.severity is severity and self.is_expected(f) == expected)
+    def is_baselined(self, item: Finding) -> bool:
+        """Whether the run's baseline already knows this finding: known, so it does not fail the run."""
+        return id(item) in self.accepted
+
+    def is_new(self, item: Finding) -> bool:
+        """Neither declared by the cassette nor known to the baseline: what a run is judged on."""
+        return not self.is_expected(item) and id(item) not in self.accepted
+
+    def count(self, severity: Severity) -> int:
+        """New findings of one severity."""
+        return sum(1 for f in self.findings if f.severity is severity and self.is_new(f))
 
     @property
     def expected_count(self) -> int:
@@ -83,7 +92,8 @@ class CassetteReport:
         return sum(1 for f in self.findings if self.is_expected(f))
 
     def undeclared(self, severity: Severity) -> list[Finding]:
-        return [f for f in self.findings if f.severity is severity and not self.is_expected(f)]
+        """New findings of one severity, in report order."""
+        return [f for f in self.findings if f.severity is severity and self.is_new(f)]
 
     @property
     def unchecked(self) -> int:
@@ -92,8 +102,9 @@ class CassetteReport:
 
     @property
     def verdict(self) -> str:
-        """``crash`` when the harness failed on the cassette; ``fail`` when an error finding is not
-        declared by the cassette (or, strict, an exchange went unchecked); else ``pass``."""
+        """``crash`` when the harness failed on the cassette; ``fail`` when an error finding is new (not
+        declared by the cassette nor known to the baseline), or, strict, an exchange went unchecked;
+        else ``pass``."""
         if self.crash is not None:
             return "crash"
         return "fail" if self.count(Severity.error) or (self.strict and self.unchecked) else "pass"

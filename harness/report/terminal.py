@@ -38,12 +38,12 @@ def print_summary(reports: list[CassetteReport], console: Console, *, verbose: i
             console.print(Text(printable(report.path), style="bold"))
             console.print(Text(printable(f"  internal error: {report.crash}; {BUG_REPORT}"), style="bold magenta"))
         findings = [f for f in report.findings
-                    if f.severity in shown and (verbose > 1 or not report.is_expected(f))]
+                    if f.severity in shown and (verbose > 1 or report.is_new(f))]
         if not findings:
             continue
         console.print(Text(printable(report.path), style="bold"))
         for item in findings:
-            console.print(finding_line(item, expected=report.is_expected(item)))
+            console.print(finding_line(item, expected=report.is_expected(item), baselined=report.is_baselined(item)))
         for exchange in report.exchanges:
             for check, count in exchange.dropped.items():
                 console.print(Text(f"  ... and {count} more {check} findings in exchange {exchange.index} "
@@ -58,7 +58,7 @@ def print_summary(reports: list[CassetteReport], console: Console, *, verbose: i
     console.print(Text(line, style=style))
 
 
-def finding_line(item: Finding, *, expected: bool = False) -> Text:
+def finding_line(item: Finding, *, expected: bool = False, baselined: bool = False) -> Text:
     """One finding as every terminal view prints it: id and severity, the message, where it points.
     Built as ``Text``, so nothing a cassette holds is ever read as markup."""
     where = ", ".join(f"{key} {value}" for key, value in
@@ -67,6 +67,8 @@ def finding_line(item: Finding, *, expected: bool = False) -> Text:
     line.append(f"{item.check} {item.severity.value}", style=_STYLE[item.severity])
     if expected:
         line.append(" (expected)", style="green")
+    elif baselined:
+        line.append(" (baseline)", style="green")
     line.append(f"  {printable(item.message)}")
     if where:
         line.append(f"  [{printable(where)}]", style="dim")
