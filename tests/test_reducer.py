@@ -481,3 +481,21 @@ class FoldMachine(RuleBasedStateMachine):
 
 
 TestFoldMachine = FoldMachine.TestCase
+
+
+def test_declared_final_arguments_win_over_their_fragments_and_the_difference_is_reported() -> None:
+    """When a provider's declared final disagrees with the fragments it streamed, the folded call holds the
+    declared final (what the provider says the call is, and what its SDKs hand the application: the
+    OpenAI SDK takes function_call_arguments.done, Anthropic's the block at content_block_stop), and
+    ASSEMBLY-002 names both."""
+    reducer = Reducer()
+    for event in (ev.TurnStarted(), ev.ItemStarted(item_id="c", kind="tool_call", name="f", call_id="c"),
+                  ev.ToolCallDelta(item_id="c", text='{"city": "Os'), ev.ToolCallDelta(item_id="c", text='lo"}'),
+                  ev.ItemCompleted(item_id="c", declared=ev.Declared(arguments='{"city": "Bergen"}')),
+                  ev.TurnCompleted(stop="tool_use")):
+        reducer.apply(event)
+    turn = reducer.finish()
+    assert turn.items[0].arguments == {"city": "Bergen"}
+    assert turn.items[0].arguments_text == '{"city": "Bergen"}'
+    [difference] = [f for f in reducer.findings if f.check == "ASSEMBLY-002"]
+    assert difference.expected == '{"city": "Bergen"}' and difference.actual == '{"city": "Oslo"}'

@@ -35,27 +35,39 @@ def rename(family: str, answer: dict[str, Any], new_id: str) -> None:
     answer[DIALECTS[family].answer_key] = new_id
 
 
-def drop_answer(family: str, body: Body) -> None:
-    del answers_of(family, body)[0]
+Mutation = Callable[[str, Body, st.DataObject], None]
 
 
-def duplicate_answer(family: str, body: Body) -> None:
+def anywhere(data: st.DataObject, length: int, label: str) -> int:
+    """Any position in a list of ``length`` (a mutation tested only at one place proves nothing elsewhere)."""
+    return data.draw(st.integers(0, max(0, length - 1)), label=label)
+
+
+def drop_answer(family: str, body: Body, data: st.DataObject) -> None:
     answers = answers_of(family, body)
-    answers.append(copy.deepcopy(answers[0]))
+    del answers[anywhere(data, len(answers), "dropped")]
 
 
-def unknown_answer(family: str, body: Body) -> None:
-    extra = copy.deepcopy(answers_of(family, body)[0])
+def duplicate_answer(family: str, body: Body, data: st.DataObject) -> None:
+    answers = answers_of(family, body)
+    copied = copy.deepcopy(answers[anywhere(data, len(answers), "copied")])
+    answers.insert(anywhere(data, len(answers) + 1, "copy at"), copied)
+
+
+def unknown_answer(family: str, body: Body, data: st.DataObject) -> None:
+    answers = answers_of(family, body)
+    extra = copy.deepcopy(answers[anywhere(data, len(answers), "model")])
     rename(family, extra, "call_unknown")
-    answers_of(family, body).append(extra)
+    answers.insert(anywhere(data, len(answers) + 1, "inserted at"), extra)
 
 
-def changed_id(family: str, body: Body) -> None:
-    rename(family, answers_of(family, body)[0], "call_changed")
+def changed_id(family: str, body: Body, data: st.DataObject) -> None:
+    answers = answers_of(family, body)
+    rename(family, answers[anywhere(data, len(answers), "renamed")], "call_changed")
 
 
 # the same mutation means the same RESUME ids in every family
-MUTATIONS: dict[str, tuple[Callable[[str, Body], None], set[str]]] = {
+MUTATIONS: dict[str, tuple[Mutation, set[str]]] = {
     "drop an answer": (drop_answer, {"RESUME-003"}),
     "duplicate an answer": (duplicate_answer, {"RESUME-004"}),
     "answer an unknown call": (unknown_answer, {"RESUME-005"}),
@@ -63,28 +75,33 @@ MUTATIONS: dict[str, tuple[Callable[[str, Body], None], set[str]]] = {
 }
 
 
-def _wrong_handle(family: str, body: Body) -> None:
+def _wrong_handle(family: str, body: Body, data: st.DataObject) -> None:
     body["previous_response_id"] = "resp_other"
 
 
-def _no_handle(family: str, body: Body) -> None:
+def _no_handle(family: str, body: Body, data: st.DataObject) -> None:
     del body["previous_response_id"]
 
 
-def _text_first(family: str, body: Body) -> None:
-    answers_of(family, body).insert(0, {"type": "text", "text": "here you go"})
+STRAY_BLOCKS = [{"type": "text", "text": "here you go"},
+                {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}}]
 
 
-def _altered_signature(family: str, body: Body) -> None:
-    for block in body["messages"][-2]["content"]:
-        if block.get("type") == "thinking":
-            block["signature"] += "x"
+def _stray_before_a_result(family: str, body: Body, data: st.DataObject) -> None:
+    """A text or image block anywhere before the last tool_result (after all of them is allowed)."""
+    answers = answers_of(family, body)
+    answers.insert(anywhere(data, len(answers), "stray at"), data.draw(st.sampled_from(STRAY_BLOCKS), label="block"))
 
 
-FAMILY_MUTATIONS: dict[str, dict[str, tuple[Callable[[str, Body], None], set[str]]]] = {
+def _altered_signature(family: str, body: Body, data: st.DataObject) -> None:
+    blocks = [block for block in body["messages"][-2]["content"] if block.get("type") == "thinking"]
+    blocks[anywhere(data, len(blocks), "thinking block")]["signature"] += "x"
+
+
+FAMILY_MUTATIONS: dict[str, dict[str, tuple[Mutation, set[str]]]] = {
     "openai-responses": {"wrong handle": (_wrong_handle, {"RESUME-002"}),
                          "missing handle": (_no_handle, {"RESUME-002"})},
-    "anthropic-messages": {"text before the answers": (_text_first, {"RESUME-201"}),
+    "anthropic-messages": {"text or image before a result": (_stray_before_a_result, {"RESUME-201"}),
                            "altered signature": (_altered_signature, {"RESUME-203"})},
 }
 
@@ -123,7 +140,7 @@ def test_each_answer_mutation_is_caught(family: str, mutation: str, data: st.Dat
     turn = interrupted(family, data)
     body = resume(family, turn, data)
     mutate, expected = MUTATIONS[mutation]
-    mutate(family, body)
+    mutate(family, body, data)
     assert resume_checks(family, turn, body) == expected
 
 
@@ -134,5 +151,47 @@ def test_each_protocol_mutation_is_caught(family: str, mutation: str, data: st.D
     turn = interrupted(family, data, reasoning=mutation == "altered signature")
     body = resume(family, turn, data)
     mutate, expected = FAMILY_MUTATIONS[family][mutation]
-    mutate(family, body)
+    mutate(family, body, data)
     assert resume_checks(family, turn, body) == expected
+
+
+# -- Gemini: every signed part, whatever its kind -----------------------------------------------------------
+
+GEMINI_URI = DIALECTS["gemini"].uri
+SIGNED_KINDS = ("thought", "text", "call")
+
+
+def gemini_part(kind: str, n: int, signature: str) -> dict[str, Any]:
+    part: dict[str, Any] = ({"text": f"thinking {n}", "thought": True} if kind == "thought" else
+                            {"text": f"text {n}"} if kind == "text" else
+                            {"functionCall": {"id": f"call_{n}", "name": "get_weather", "args": {"city": "Oslo"}}})
+    part["thoughtSignature"] = signature
+    return part
+
+
+@given(data=st.data())
+def test_gemini_every_signed_part_must_come_back_unchanged(data: st.DataObject) -> None:
+    """A.6.2 R3: a thoughtSignature rides on the part it arrived on, a thought, a text or a call part; one
+    dropped or altered on any of them, at any position, is RESUME-401."""
+    import base64
+    import json
+
+    kinds = data.draw(st.lists(st.sampled_from(SIGNED_KINDS), min_size=1, max_size=5), label="signed parts")
+    kinds.append("call")  # the turn waits for a call to be answered
+    parts = [gemini_part(kind, n, base64.b64encode(f"sig-{n}".encode()).decode()) for n, kind in enumerate(kinds)]
+    chunks = [{"candidates": [{"content": {"role": "model", "parts": [part]}, "index": 0}]} for part in parts]
+    chunks[-1]["candidates"][0]["finishReason"] = "STOP"
+    body = b"".join(b"data: " + json.dumps(chunk).encode() + b"\r\n\r\n" for chunk in chunks)
+    turn = run_body("gemini", body).turn
+    assert turn is not None and turn.interrupt is not None
+    answers = {call.call_id: "sunny" for call in turn.client_calls}
+    request = registry.get("gemini").build_resume(turn, answers, Request(json=copy.deepcopy(DIALECTS["gemini"].prior)))
+    assert resume_checks("gemini", turn, request) == set()
+    echoed = [part for part in request["contents"][-2]["parts"] if "thoughtSignature" in part]
+    assert len(echoed) == len(parts)  # the built echo carries every signature
+    target = echoed[anywhere(data, len(echoed), "signed part")]
+    if data.draw(st.booleans(), label="drop (else alter)"):
+        del target["thoughtSignature"]
+    else:
+        target["thoughtSignature"] = base64.b64encode(b"forged").decode()
+    assert resume_checks("gemini", turn, request) == {"RESUME-401"}
