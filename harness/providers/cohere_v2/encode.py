@@ -28,14 +28,13 @@ def encode_turn(turn: Turn, fragments: Fragmenter | None = None) -> list[dict[st
     blocks = calls = 0
     for item in turn.items:
         if item.kind == "reasoning":
-            natives += _block(blocks, "thinking", "".join(item.reasoning[p] for p in sorted(item.reasoning)), cut)
+            natives += _block(blocks, "thinking", item.joined("reasoning"), cut)
             blocks += 1
         elif item.kind == "message" and has_calls:
-            text = "".join(item.text[p] for p in sorted(item.text))
             natives += [{"type": "tool-plan-delta", "delta": {"message": {"tool_plan": piece}}}
-                        for piece in cut(text) or [""]]
+                        for piece in cut(item.joined()) or [""]]
         elif item.kind == "message":
-            natives += _block(blocks, "text", "".join(item.text[p] for p in sorted(item.text)), cut)
+            natives += _block(blocks, "text", item.joined(), cut)
             blocks += 1
         elif item.kind == "tool_call":
             natives += _call(item, calls, cut)

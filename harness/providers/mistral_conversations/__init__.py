@@ -9,7 +9,7 @@ completions (B.7) are OpenAI-chat shaped and not handled here.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from harness.exchange import Exchange
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator

@@ -28,9 +28,7 @@ def encode_turn(turn: Turn, fragments: Fragmenter | None = None) -> list[dict[st
                                      "conversation_id": turn.conversation_id or "conv_0", "created_at": CREATED}]
     for index, item in enumerate(turn.items):
         if item.kind in ("message", "reasoning"):
-            pieces = item.text if item.kind == "message" else item.reasoning
-            whole = "".join(pieces[p] for p in sorted(pieces))
-            for piece in cut(whole) or [""]:
+            for piece in cut(item.joined("text" if item.kind == "message" else "reasoning")) or [""]:
                 content: Any = piece if item.kind == "message" else {
                     "type": "thinking", "thinking": [{"type": "text", "text": piece}]}
                 events.append({"type": "message.output.delta", "id": item.item_id, "output_index": index,

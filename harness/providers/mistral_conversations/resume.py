@@ -21,6 +21,7 @@ from harness.exchange import Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
 from harness.state import Interrupt, Turn
+from harness.values import array, mapping, name, string
 
 PATH = re.compile(r"/v1/conversations(?:/([^/]+))?(/restart)?/?$")
 FORBIDDEN_ON_APPEND = ("tools", "instructions", "model", "agent_id")  # C2: 422 extra_forbidden
@@ -40,29 +41,23 @@ def is_continuation(request: Request) -> bool:
     return request.method == "POST" and target is not None
 
 
-def inputs_of(body: dict[str, Any]) -> list[Any]:
-    raw = body.get("inputs")
-    return raw if isinstance(raw, list) else []
-
-
 def _answers(inputs: list[Any]) -> list[Answer]:
     found = []
     for index, entry in enumerate(inputs):
         if isinstance(entry, dict) and entry.get("type") == "function.result":
-            key = entry.get("tool_call_id")
-            found.append(Answer(call_id=key if isinstance(key, str) else "", path=f"inputs[{index}]",
+            found.append(Answer(call_id=string(entry.get("tool_call_id")) or "", path=f"inputs[{index}]",
                                 kind="function.result"))
     return found
 
 
 def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
-    body = request.json if isinstance(request.json, dict) else {}
+    body = mapping(request.json)
     target, restart = path_target(request)
     where = Location(exchange=exchange)
-    inputs = inputs_of(body)
+    inputs = array(body.get("inputs"))
     found = _result_shapes(inputs, where)
     if restart:
-        if not isinstance(body.get("from_entry_id"), str) or not body["from_entry_id"]:
+        if name(body.get("from_entry_id")) is None:
             found.append(finding("RESUME-503", "a restart without from_entry_id", where.with_(path="from_entry_id")))
         if turn.conversation_id is not None and target != turn.conversation_id:
             found.append(finding("RESUME-002", f"restarts conversation {target}, not {turn.conversation_id}",
@@ -85,7 +80,7 @@ def _result_shapes(inputs: list[Any], where: Location) -> list[Finding]:
     for index, entry in enumerate(inputs):
         if not isinstance(entry, dict) or entry.get("type") != "function.result":
             continue
-        if not isinstance(entry.get("tool_call_id"), str) or not entry["tool_call_id"]:
+        if name(entry.get("tool_call_id")) is None:
             found.append(finding("RESUME-501", f"inputs[{index}] has no tool_call_id", where.with_(path=f"inputs[{index}]")))
         if not isinstance(entry.get("result"), str):
             found.append(finding("RESUME-501", f"inputs[{index}].result is a {type(entry.get('result')).__name__}, "
@@ -95,9 +90,8 @@ def _result_shapes(inputs: list[Any], where: Location) -> list[Finding]:
 
 def _confirmations(turn: Turn, body: dict[str, Any], where: Location) -> list[Finding]:
     """C3 [OBS]: calls the server holds for confirmation need an allow/deny in tool_confirmations."""
-    raw = body.get("tool_confirmations")
-    given = {entry.get("tool_call_id"): entry.get("confirmation") for entry in raw or []
-             if isinstance(entry, dict)} if isinstance(raw, list) else {}
+    given = {entry.get("tool_call_id"): entry.get("confirmation") for entry in array(body.get("tool_confirmations"))
+             if isinstance(entry, dict)}
     found = []
     for item in turn.client_calls:
         if item.native.get("confirmation_status") == "pending" and given.get(item.call_id) not in ("allow", "deny"):
@@ -109,7 +103,7 @@ def _confirmations(turn: Turn, body: dict[str, Any], where: Location) -> list[Fi
 
 def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]:
     """An append body (the URL is /v1/conversations/{turn.conversation_id}) answering every pending call."""
-    prior_body = copy.deepcopy(prior.json) if prior is not None and isinstance(prior.json, dict) else {}
+    prior_body = copy.deepcopy(mapping(prior.json)) if prior is not None else {}
     body: dict[str, Any] = {key: prior_body[key] for key in _CARRIED if key in prior_body}
     body["stream"] = True
     pending = turn.interrupt.pending if turn.interrupt is not None else []

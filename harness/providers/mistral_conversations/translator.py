@@ -11,13 +11,14 @@ tolerated (B.3.10): the pipeline reports SCHEMA-002 and nothing is translated.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from harness import events as ev
-from harness.providers.base import NativeEvent, StreamContext, Translator
-
-Events = list[ev.CanonicalEvent]
+from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
+from harness.providers.mistral_conversations.resume import path_target
+from harness.values import array, integer, mapping, name, string
 
 STARTED = "conversation.response.started"
 DONE = "conversation.response.done"
@@ -33,14 +34,6 @@ _GROUP_KIND = {
     "agent.handoff.done": "handoff",
 }
 _RETRYABLE = {429, 500, 502, 503, 504}  # B.1: the statuses the SDK retries
-
-
-def text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 @dataclass
@@ -64,60 +57,44 @@ class _Group:
 class ConversationsTranslator(Translator):
     def __init__(self, context: StreamContext) -> None:
         super().__init__(context)
-        body = context.exchange.request.json if isinstance(context.exchange.request.json, dict) else {}
-        self._client_handoff = body.get("handoff_execution") == "client"
+        self._client_handoff = mapping(context.exchange.request.json).get("handoff_execution") == "client"
         self._first = True
         self._started = False
-        self._ended = False
-        self._after_end_flagged = False
         self._conversation_id: str | None = None
         self._groups: dict[int, _Group] = {}
         self._ids: set[str] = set()
         self._next_agent: str | None = None
         self._agent_flagged = False
-        self._last: NativeEvent | None = None
 
-    # -- entry points ----------------------------------------------------------------------------------
+    # -- entry points (no ``finish``: without a terminal event the reducer reports the truncation,
+    # LIFECYCLE-005, and open groups stay open) ----------------------------------------------------------
 
-    def translate(self, native: NativeEvent) -> Events:
-        self._last = native
-        if self._ended:
-            if not self._after_end_flagged:
-                self._after_end_flagged = True
-                self.flag("LIFECYCLE-502", f"{native.type} after the terminal event", native)
-            return []
+    def route(self, native: NativeEvent) -> Events:
+        """B.3.1: the stream opens with conversation.response.started (whatever type comes first)."""
         if self._first:
             self._first = False
             if native.type != STARTED:
                 self.flag("LIFECYCLE-501", f"the stream opens with {native.type}", native, expected=STARTED,
                           actual=native.type)
-        out: Events = []
-        if native.type == STARTED:
-            out = self._turn_started(native)
-        elif native.type == DONE:
-            out = self._done(native)
-        elif native.type == ERROR:
-            out = self._error(native)
-        elif native.type in _GROUP_KIND:
-            out = self._ensure_started(native) + self._grouped(native)
-        else:
-            return []  # unknown type: SCHEMA-002 from the pipeline (B.3.10)
-        for event in out:
-            event.origin = native.origin()
-        return out
+        return super().route(native)
 
-    def finish(self) -> Events:
-        """No terminal event: the reducer reports the truncation (LIFECYCLE-005); open groups stay open."""
-        return []
+    def counts_after_end(self, native: NativeEvent) -> bool:
+        """B.3.2: nothing follows the terminal event, unknown types included."""
+        return True
+
+    def after_end(self, native: NativeEvent) -> tuple[str, str]:
+        """B.3.2: exactly one terminal event, and it is the last."""
+        return "LIFECYCLE-502", f"{native.type} after the terminal event"
 
     # -- lifecycle ---------------------------------------------------------------------------------------
 
+    @handles(STARTED)
     def _turn_started(self, native: NativeEvent) -> Events:
         if self._started:
             self.flag("LIFECYCLE-501", "a second conversation.response.started", native)
             return []
         self._started = True
-        conversation_id = text(native.data.get("conversation_id"))
+        conversation_id = name(native.data.get("conversation_id"))
         if conversation_id is None:
             self.flag("LIFECYCLE-501", "conversation.response.started without a conversation_id", native)
         self._conversation_id = conversation_id
@@ -125,7 +102,7 @@ class ConversationsTranslator(Translator):
         return [ev.TurnStarted(conversation_id=conversation_id, response_id=conversation_id,
                                native={"handoff_execution": "client"} if self._client_handoff else None)]
 
-    def _ensure_started(self, native: NativeEvent) -> Events:
+    def _ensure_started(self) -> Events:
         if self._started:
             return []
         self._started = True
@@ -133,8 +110,6 @@ class ConversationsTranslator(Translator):
 
     def _check_path_id(self, native: NativeEvent, conversation_id: str | None) -> None:
         """B.3.1 [SOFT]: an append streams the path's conversation; a restart starts a new one."""
-        from harness.providers.mistral_conversations.resume import path_target
-
         target, restart = path_target(self.context.exchange.request)
         if target is None or conversation_id is None:
             return
@@ -144,9 +119,10 @@ class ConversationsTranslator(Translator):
             self.flag("LIFECYCLE-506", f"an append to {target} streams conversation {conversation_id}", native,
                       expected=target, actual=conversation_id)
 
+    @handles(DONE)
     def _done(self, native: NativeEvent) -> Events:
-        self._ended = True
-        out = self._ensure_started(native) + self._close_all()
+        self.end(DONE)
+        out = self._ensure_started() + self._close_all(native)
         usage = native.data.get("usage")
         if isinstance(usage, dict):
             prompt, completion = integer(usage.get("prompt_tokens")), integer(usage.get("completion_tokens"))
@@ -168,25 +144,27 @@ class ConversationsTranslator(Translator):
             return out + [ev.TurnCompleted(stop="pause", native_stop="handoff")]
         return out + [ev.TurnCompleted(stop="end_turn", native_stop="conversation.response.done")]
 
+    @handles(ERROR)
     def _error(self, native: NativeEvent) -> Events:
-        self._ended = True
+        self.end(ERROR)
         code = integer(native.data.get("code"))
-        message = text(native.data.get("message")) or "conversation.response.error without a message"
-        return self._ensure_started(native) + [
+        message = name(native.data.get("message")) or "conversation.response.error without a message"
+        return self._ensure_started() + [
             ev.ErrorReported(code=None if code is None else str(code), message=message,
                              retryable=code in _RETRYABLE if code is not None else None),
             ev.TurnCompleted(stop="error", native_stop="conversation.response.error"),
         ]
 
-    def _close_all(self) -> Events:
+    def _close_all(self, terminal: NativeEvent) -> Events:
         out: Events = []
         for group in sorted(self._groups.values(), key=lambda g: g.index):
-            out += self._close(group)
+            out += self._close(group, terminal)
         return out
 
-    def _close(self, group: _Group) -> Events:
+    def _close(self, group: _Group, terminal: NativeEvent) -> Events:
+        """A group completes at the terminal event, where what it never finished is flagged."""
         if group.kind == "message":
-            native = {"chunks": group.chunks} if group.chunks else None
+            native: dict[str, Any] | None = {"chunks": group.chunks} if group.chunks else None
             return [ev.ItemCompleted(item_id=group.item_id, declared=ev.Declared(native=native))]
         if group.kind == "function":
             native = {"id": group.native_id}
@@ -197,62 +175,63 @@ class ConversationsTranslator(Translator):
         if group.kind == "tool":
             if "done" not in group.steps:
                 self.flag("LIFECYCLE-504", f"tool.execution {group.native_id} never reached tool.execution.done",
-                          self._last)
+                          terminal)
             out: Events = [ev.ItemCompleted(item_id=group.item_id, declared=ev.Declared(
                 name=group.name, native={"arguments": group.arguments, "info": group.info}))]
             if "done" in group.steps:
                 out.append(ev.ToolResult(call_id=group.item_id, output=group.info, executor="server"))
             return out
         if "done" not in group.steps:
-            self.flag("LIFECYCLE-505", f"agent.handoff {group.native_id} never reached agent.handoff.done", self._last)
+            self.flag("LIFECYCLE-505", f"agent.handoff {group.native_id} never reached agent.handoff.done", terminal)
         return [ev.ItemCompleted(item_id=group.item_id, declared=ev.Declared(native=group.handoff or None))]
 
     # -- grouped events -----------------------------------------------------------------------------------
 
+    @handles(*_GROUP_KIND)
     def _grouped(self, native: NativeEvent) -> Events:
+        """An event of an output entry: the first opens it (and the turn, if nothing has)."""
+        out = self._ensure_started()
         data = native.data
         index = integer(data.get("output_index"))
         index = 0 if index is None or index < 0 else index
         kind = _GROUP_KIND[native.type]
         group = self._groups.get(index)
-        out: Events = []
         if group is None:
             if self._groups and index < max(self._groups):
                 self.flag("LIFECYCLE-503", f"output_index {index} begins after output_index {max(self._groups)}",
                           native, actual=index)
-            group, out = self._open(native, index, kind)
+            group, opened = self._open(native, index, kind)
+            out += opened
         elif group.kind != kind:
             self.flag("ASSEMBLY-501", f"{native.type} at output_index {index}, which holds a {group.kind} entry",
                       native)
-            return []
+            return out
         else:
             self._same_identity(native, group)
-        handler = {"message": self._message, "function": self._function, "tool": self._tool,
-                   "handoff": self._handoff}[kind]
-        return out + handler(native, group)
+        return out + self._BY_KIND[kind](self, native, group)
 
     def _open(self, native: NativeEvent, index: int, kind: str) -> tuple[_Group, Events]:
         data = native.data
-        native_id = text(data.get("id"))
+        native_id = name(data.get("id"))
         item_id = native_id or f"output-{index}"
         if item_id in self._ids:
             item_id = f"{item_id}#{index}"
         self._ids.add(item_id)
         group = self._groups[index] = _Group(index=index, kind=kind, item_id=item_id, native_id=native_id)
         if kind == "message":
-            group.agent_id = text(data.get("agent_id"))
-            reasoning = isinstance(data.get("content"), dict) and data["content"].get("type") == "thinking"
+            group.agent_id = name(data.get("agent_id"))
+            reasoning = mapping(data.get("content")).get("type") == "thinking"
             self._check_agent(native)
             return group, [ev.ItemStarted(item_id=item_id, kind="reasoning" if reasoning else "message",
                                           role=None if reasoning else "assistant")]
         if kind == "function":
-            group.name, group.call_id = text(data.get("name")), text(data.get("tool_call_id"))
+            group.name, group.call_id = name(data.get("name")), name(data.get("tool_call_id"))
             if group.call_id == "null":
                 self.flag("ASSEMBLY-502", "tool_call_id is the literal string \"null\" (the SDK's default)", native)
             return group, [ev.ItemStarted(item_id=item_id, kind="tool_call", name=group.name, call_id=group.call_id,
                                           executor="client")]
         if kind == "tool":
-            group.name = text(data.get("name"))
+            group.name = name(data.get("name"))
             return group, [ev.ItemStarted(item_id=item_id, kind="tool_call", name=group.name, call_id=item_id,
                                           executor="server")]
         return group, [ev.ItemStarted(item_id=item_id, kind="handoff")]
@@ -260,10 +239,10 @@ class ConversationsTranslator(Translator):
     def _same_identity(self, native: NativeEvent, group: _Group) -> None:
         """B.3.4-B.3.7: one entry keeps its id (and a call its name and tool_call_id)."""
         data = native.data
-        pairs = [("id", group.native_id, text(data.get("id")))]
+        pairs = [("id", group.native_id, name(data.get("id")))]
         if group.kind == "function":
-            pairs += [("name", group.name, text(data.get("name"))),
-                      ("tool_call_id", group.call_id, text(data.get("tool_call_id")))]
+            pairs += [("name", group.name, name(data.get("name"))),
+                      ("tool_call_id", group.call_id, name(data.get("tool_call_id")))]
         for key, expected, actual in pairs:
             if expected is not None and actual is not None and expected != actual and not group.flagged:
                 group.flagged = True
@@ -272,7 +251,7 @@ class ConversationsTranslator(Translator):
 
     def _check_agent(self, native: NativeEvent) -> None:
         """B.3.7 [SOFT]: after a handoff, messages come from the next agent."""
-        agent = text(native.data.get("agent_id"))
+        agent = name(native.data.get("agent_id"))
         if self._next_agent is not None and agent is not None and agent != self._next_agent and not self._agent_flagged:
             self._agent_flagged = True
             self.flag("LIFECYCLE-508", f"message from agent {agent} after a handoff to {self._next_agent}", native,
@@ -289,20 +268,18 @@ class ConversationsTranslator(Translator):
         if kind == "text" and isinstance(content.get("text"), str):
             return [ev.TextDelta(item_id=group.item_id, part=part, text=content["text"])]
         if kind == "thinking":
-            pieces = content.get("thinking")
-            joined = "".join(p.get("text", "") for p in pieces if isinstance(p, dict) and isinstance(p.get("text"), str)) \
-                if isinstance(pieces, list) else ""
+            joined = "".join(string(mapping(piece).get("text")) or "" for piece in array(content.get("thinking")))
             group.chunks += [{k: v for k, v in content.items() if k != "thinking"}] if content.get("signature") else []
             return [ev.ReasoningDelta(item_id=group.item_id, part=part, text=joined)] if joined else []
         group.chunks.append(content)  # tool_reference, tool_file, image_url, document_url: kept whole (B.3.4)
         return []
 
     def _function(self, native: NativeEvent, group: _Group) -> Events:
-        status = text(native.data.get("confirmation_status"))
+        status = name(native.data.get("confirmation_status"))
         if status is not None:
             group.confirmation = status
-        arguments = native.data.get("arguments")
-        return [ev.ToolCallDelta(item_id=group.item_id, text=arguments)] if isinstance(arguments, str) else []
+        arguments = string(native.data.get("arguments"))
+        return [] if arguments is None else [ev.ToolCallDelta(item_id=group.item_id, text=arguments)]
 
     def _tool(self, native: NativeEvent, group: _Group) -> Events:
         step = native.type.rsplit(".", 1)[1]
@@ -311,8 +288,8 @@ class ConversationsTranslator(Translator):
             self.flag("LIFECYCLE-504", f"{native.type} out of order for {group.native_id} (after "
                                        f"{', '.join(group.steps) or 'nothing'})", native)
         group.steps.append(step)
-        arguments = native.data.get("arguments")
-        if isinstance(arguments, str):
+        arguments = string(native.data.get("arguments"))
+        if arguments is not None:
             group.arguments = arguments if step == "started" or group.arguments is None else group.arguments + arguments
         if step == "done":
             group.info = native.data.get("info")
@@ -326,5 +303,10 @@ class ConversationsTranslator(Translator):
         keys = ("previous_agent_id", "previous_agent_name") if step == "started" else ("next_agent_id", "next_agent_name")
         group.handoff.update({key: native.data.get(key) for key in keys if key in native.data})
         if step == "done":
-            self._next_agent = text(native.data.get("next_agent_id")) or self._next_agent
+            self._next_agent = name(native.data.get("next_agent_id")) or self._next_agent
         return []
+
+    # what an event does to its entry, by the entry's kind (a table built once: ``_grouped`` runs per event)
+    _BY_KIND: ClassVar[dict[str, Callable[[ConversationsTranslator, NativeEvent, _Group], Events]]] = {
+        "message": _message, "function": _function, "tool": _tool, "handoff": _handoff,
+    }

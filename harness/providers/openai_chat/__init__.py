@@ -19,14 +19,13 @@ from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamCont
 from harness.providers.openai_chat import resume
 from harness.providers.openai_chat.checks import CHECKS
 from harness.providers.openai_chat.encode import DONE, encode_turn
-from harness.providers.openai_chat.translator import ChatTranslator
+from harness.providers.openai_chat.translator import CHUNK, ChatTranslator
 from harness.state import Turn
 from harness.wire import sse
 from harness.wire.frames import Frame
 
 __all__ = ["OpenAIChat"]
 
-CHUNK = "chat.completion.chunk"
 _SNIFF_BYTES = 4096
 
 

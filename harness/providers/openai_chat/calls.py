@@ -20,6 +20,7 @@ from typing import Any
 
 from harness.findings import Severity
 from harness.providers.openai_chat import mistral
+from harness.values import integer, mapping, name
 
 Flag = Callable[..., None]  # Translator.flag bound to the native event at hand (check, message, severity=)
 WARN, INFO = Severity.warning, Severity.info
@@ -41,8 +42,9 @@ def coerce_index(value: Any, flag: Flag, mistral_server: bool = False) -> int | 
     """B.4.1 wants an integer. A digit string is LangChain #38456's case (readable: warning); an absent
     index is the gateway case of vercel/ai #18382 (warning), Mistral's own way (info); anything else
     cannot key a call (error)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
+    index = integer(value)
+    if index is not None and index >= 0:
+        return index
     if isinstance(value, str) and value.isdigit():
         flag("ASSEMBLY-301", f"tool index is the string {value!r}, not an integer (LangChain #38456)", severity=WARN)
         return int(value)
@@ -92,10 +94,10 @@ class ChoiceCalls:
     def fragment(self, raw: dict[str, Any], flag: Flag) -> tuple[Call, bool, str]:
         """The call a fragment belongs to, whether it opens that call, and its argument text."""
         index = coerce_index(raw.get("index"), flag, self.mistral)
-        call_id = raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None
+        call_id = name(raw.get("id"))
         if raw.get("id") == "":
             flag("ASSEMBLY-302", "tool call fragment with an empty id (vercel/ai #19091): ignored", severity=WARN)
-        function = raw.get("function") if isinstance(raw.get("function"), dict) else {}
+        function = mapping(raw.get("function"))
         call, opened = self._find(index, call_id, flag)
         if opened:
             self._check_first(raw, index, call_id, function, flag)
@@ -154,7 +156,7 @@ class ChoiceCalls:
                 flag("ASSEMBLY-301", f"tool index {index} where {expected} was due (sparse or non-zero start, "
                                      "vercel/ai #18382)", severity=WARN)
             self._indices.add(index)
-        missing = [key for key, present in (("id", call_id), ("function.name", _text(function.get("name"))),
+        missing = [key for key, present in (("id", call_id), ("function.name", name(function.get("name"))),
                                             ("type", raw.get("type") == "function")) if not present]
         if missing == ["type"] and self.mistral:
             flag("ASSEMBLY-302", f"the first fragment of a call lacks type ({mistral.STYLE}: optional in mistralai's "
@@ -168,19 +170,18 @@ class ChoiceCalls:
                                  "Mistral refuses it when it is sent back", actual=call_id)
 
     @staticmethod
-    def _merge(call: Call, call_id: str | None, name: Any, flag: Flag) -> None:
+    def _merge(call: Call, call_id: str | None, raw_name: Any, flag: Flag) -> None:
         """B.4.3: later fragments must not repeat id or name; the SDK would concatenate them."""
-        name = _text(name)
-        repeats = [value for value, known in ((call_id, call.call_id), (name, call.name))
-                   if value is not None and known is not None]
+        function_name = name(raw_name)
+        pairs = ((call_id, call.call_id), (function_name, call.name))
+        repeats = [value for value, known in pairs if value is not None and known is not None]
         if repeats and not call.repeated:
             call.repeated = True
-            changed = any(value != known for value, known in ((call_id, call.call_id), (name, call.name))
-                          if value is not None and known is not None)
+            changed = any(value != known for value, known in pairs if value is not None and known is not None)
             flag("ASSEMBLY-303", f"a later fragment repeats {'a different' if changed else 'the'} id or name of call "
                                  f"{call.call_id or call.position} (the openai SDK would join them); the first kept")
         call.call_id = call.call_id or call_id
-        call.name = call.name or name
+        call.name = call.name or function_name
 
     def finish(self, flag: Flag) -> None:
         """B.4.2: a call that never got an id cannot be answered; one without a name cannot be run."""
@@ -188,7 +189,3 @@ class ChoiceCalls:
             for key, value in (("id", call.call_id), ("function.name", call.name)):
                 if value is None and not (key == "id" and call.legacy):
                     flag("ASSEMBLY-302", f"call {call.position} never got a {key}")
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -27,6 +27,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from harness.findings import Severity
+from harness.values import mapping
 
 SERVER = "mistral"  # Turn.native["server"] of a turn a Mistral server streamed
 STYLE = "Mistral style"
@@ -66,7 +67,7 @@ def content_pieces(content: list[Any], flag: Callable[..., None]) -> list[Piece]
     """The text of a list of content chunks, in order, as text or reasoning; what carries none is flagged."""
     pieces: list[Piece] = []
     for n, chunk in enumerate(content):
-        kind = chunk.get("type") if isinstance(chunk, dict) else None
+        kind = mapping(chunk).get("type")
         if kind == "text" and isinstance(chunk.get("text"), str):
             pieces.append(("text", chunk["text"]))
         elif kind == "thinking" and isinstance(chunk.get("thinking"), list):

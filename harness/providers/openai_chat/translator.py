@@ -24,9 +24,12 @@ from typing import Any
 from harness import events as ev
 from harness.cassette import CHUNKS_CONTENT_TYPE
 from harness.findings import Severity
-from harness.providers.base import NativeEvent, StreamContext, Translator
+from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
 from harness.providers.openai_chat import mistral
 from harness.providers.openai_chat.calls import Call, ChoiceCalls, Flag
+from harness.values import array, integer, mapping, string
+
+CHUNK = "chat.completion.chunk"
 
 STOPS: dict[str, ev.StopReason] = {
     "stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use", "function_call": "tool_use",
@@ -36,7 +39,6 @@ REASONING_FIELDS = {  # specs/llamastack-cohere-compat.md C.1-C.4, C.6 "Reasonin
     "reasoning_content": "DeepSeek / vLLM before Jan 2026 style",
     "reasoning": "OpenRouter / Groq / Ollama / vLLM style",
 }
-Events = list[ev.CanonicalEvent]
 WARN, INFO = Severity.warning, Severity.info
 
 
@@ -60,27 +62,17 @@ class _Choice:
         return f"{self.index}."
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 class ChatTranslator(Translator):
     def __init__(self, context: StreamContext) -> None:
         super().__init__(context)
-        request = _dict(context.exchange.request.json)
+        request = mapping(context.exchange.request.json)
         options = request.get("stream_options")
-        self._include_usage: bool | None = (_dict(options).get("include_usage") is True) if request else None
+        self._include_usage: bool | None = (mapping(options).get("include_usage") is True) if request else None
         self._named_tool_choice = isinstance(request.get("tool_choice"), dict)  # B.3.7: then "stop" is expected
         self._chunk_fixture = context.exchange.response.content_type == CHUNKS_CONTENT_TYPE
         self._mistral = False  # a Mistral server streams (known at the first event: mistral.is_server)
         self._chunks_flagged = False  # LIFECYCLE-314 already said
         self._started = False
-        self._done = False
-        self._after_done_flagged = False
         self._error = False
         self._envelope: dict[str, Any] = {}  # id, created, model of the first chunk (B.3.3)
         self._choices: dict[int, _Choice] = {}
@@ -90,42 +82,41 @@ class ChatTranslator(Translator):
 
     # -- entry points -----------------------------------------------------------------------------
 
-    def translate(self, native: NativeEvent) -> Events:
-        if self._done:
-            if not self._after_done_flagged:
-                self._after_done_flagged = True
-                self.flag("LIFECYCLE-301", f"{native.type} after data: [DONE]", native)
-            return []
-        if native.type == "[DONE]":
-            return self._start(native) + self._complete(native.origin())
-        events = self._start(native)
-        if native.type == "error":
-            return events + self._error_event(native.data, native)
-        if native.type == "chat.completion.chunk":
-            return events + self._chunk(native)
-        return events + self._non_chunk(native)
+    def route(self, native: NativeEvent) -> Events:
+        """Whatever comes first, [DONE] and errors included, opens the turn."""
+        if self._started:
+            return super().route(native)
+        return self._start(native) + super().route(native)
+
+    def counts_after_end(self, native: NativeEvent) -> bool:
+        """B.1: nothing at all follows [DONE], non-chunk JSON included."""
+        return True
+
+    def after_end(self, native: NativeEvent) -> tuple[str, str]:
+        """B.1: [DONE] arrives once and last."""
+        return "LIFECYCLE-301", f"{native.type} after data: [DONE]"
 
     def finish(self) -> Events:
         """No [DONE]: truncated (the reducer says LIFECYCLE-005). A chunk fixture whose recorder kept only
         the JSON payloads is read as ending at its finish chunks instead."""
         finished = self._choices and all(choice.finish is not None for choice in self._choices.values())
-        if self._done or not self._chunk_fixture or not (finished or self._error):
+        if self.ended is not None or not self._chunk_fixture or not (finished or self._error):
             return []
         self.flag("LIFECYCLE-302", "a chunk fixture without data: [DONE] (the recorder stripped the SSE framing)")
-        return self._complete(ev.Origin(exchange=self.context.exchange.index))
+        events = self._complete()
+        origin = ev.Origin(exchange=self.context.exchange.index)  # no native event to stamp them
+        for event in events:
+            event.origin = origin
+        return events
 
     # -- envelope -----------------------------------------------------------------------------------
 
     def _start(self, native: NativeEvent) -> Events:
-        if self._started:
-            return []
         self._started = True
         data = native.data
-        model = data.get("model")
         self._mistral = mistral.is_server(self.context.exchange.request.uri, data)
-        response_id = data.get("id") if native.type == "chat.completion.chunk" else None
-        return [ev.TurnStarted(origin=native.origin(), response_id=response_id if isinstance(response_id, str) else None,
-                               model=model if isinstance(model, str) else None,
+        return [ev.TurnStarted(response_id=string(data.get("id")) if native.type == CHUNK else None,
+                               model=string(data.get("model")),
                                native={"server": mistral.SERVER} if self._mistral else None)]
 
     def _same_envelope(self, native: NativeEvent) -> None:
@@ -137,7 +128,9 @@ class ChatTranslator(Translator):
                 self.flag("LIFECYCLE-305", f"chunk {key} {value!r} differs from the first chunk's {known!r}", native,
                           expected=known, actual=value, severity=WARN if key == "model" else None)
 
-    def _non_chunk(self, native: NativeEvent) -> Events:
+    def unhandled(self, native: NativeEvent) -> Events:
+        """JSON that is no chunk (the provider's ``[non-chunk]``): an Azure filter frame, a chunk under
+        another ``object``, a gateway heartbeat."""
         data = native.data
         kind = data.get("object")
         if kind == "":
@@ -150,8 +143,15 @@ class ChatTranslator(Translator):
         self.flag("LIFECYCLE-303", "JSON that is no chunk (a gateway heartbeat?) skipped", native, severity=WARN)
         return []
 
-    def _error_event(self, data: dict[str, Any], native: NativeEvent) -> Events:
-        """B.1: ``{"error": {message, type, param, code}}``; compat shapes are normalised (C.6)."""
+    @handles("[DONE]")
+    def _done(self, native: NativeEvent) -> Events:
+        return self._complete()
+
+    @handles("error")
+    def _error_event(self, native: NativeEvent) -> Events:
+        """B.1: ``{"error": {message, type, param, code}}``, alone or beside a chunk's choices; compat
+        shapes are normalised (C.6)."""
+        data = native.data
         error = data.get("error")
         if isinstance(error, str):
             self.flag("LIFECYCLE-310", "error is a string (Ollama style)", native)
@@ -160,23 +160,23 @@ class ChatTranslator(Translator):
             self.flag("LIFECYCLE-310", "a flat object:\"error\" payload (vLLM before its OpenAI-shaped errors)",
                       native)
             error = data
-        error = _dict(error)
+        error = mapping(error)
         code = error.get("code") if error.get("code") is not None else error.get("type")
-        message = error.get("message")
         self._error = True
-        return [ev.ErrorReported(origin=native.origin(), code=None if code is None else str(code),
-                                 message=message if isinstance(message, str) and message else "error without a message")]
+        return [ev.ErrorReported(code=None if code is None else str(code),
+                                 message=string(error.get("message")) or "error without a message")]
 
     # -- chunks ---------------------------------------------------------------------------------------
 
+    @handles(CHUNK)
     def _chunk(self, native: NativeEvent) -> Events:
         self._same_envelope(native)
         data = native.data
         events: Events = []
         if data.get("error"):
             self.flag("LIFECYCLE-310", "an error beside the chunk's choices (OpenRouter style)", native)
-            events += self._error_event(data, native)
-        choices = data.get("choices") if isinstance(data.get("choices"), list) else []
+            events += self._error_event(native)
+        choices = array(data.get("choices"))
         usage = data.get("usage")
         if not choices:
             if isinstance(usage, dict):
@@ -186,17 +186,17 @@ class ChatTranslator(Translator):
             return events
         self._usage_last = False
         for choice in choices:
-            events += self._choice(_dict(choice), native)
+            events += self._choice(mapping(choice), native)
         if isinstance(usage, dict):
-            if self._mistral and any(_dict(choice).get("finish_reason") is not None for choice in choices):
+            if self._mistral and any(mapping(choice).get("finish_reason") is not None for choice in choices):
                 self.flag("LIFECYCLE-308", f"usage rides on the finish chunk ({mistral.STYLE}, B.7)", native,
                           severity=INFO)
             else:
                 self.flag("LIFECYCLE-308", "usage rides on a chunk with choices (DeepSeek / Groq / vLLM "
                                            "continuous_usage_stats style)", native, severity=WARN)
             events += self._usage(usage, native)
-        elif isinstance(_dict(data.get("x_groq")).get("usage"), dict):
-            events += self._usage(data["x_groq"]["usage"], native)  # Groq's own place for it (compat C.1, C.6)
+        elif isinstance(groq := mapping(data.get("x_groq")).get("usage"), dict):
+            events += self._usage(groq, native)  # Groq's own place for it (compat C.1, C.6)
         return events
 
     def _usage_chunk(self, usage: dict[str, Any], native: NativeEvent) -> Events:
@@ -217,25 +217,25 @@ class ChatTranslator(Translator):
     def _usage(self, usage: dict[str, Any], native: NativeEvent) -> Events:
         self._usage_seen = True
         counts = {
-            "input_tokens": _int(usage.get("prompt_tokens")),
-            "output_tokens": _int(usage.get("completion_tokens")),
-            "total_tokens": _int(usage.get("total_tokens")),
-            "reasoning_tokens": _int(_dict(usage.get("completion_tokens_details")).get("reasoning_tokens")),
-            "cached_tokens": _int(_dict(usage.get("prompt_tokens_details")).get("cached_tokens")),
+            "input_tokens": integer(usage.get("prompt_tokens")),
+            "output_tokens": integer(usage.get("completion_tokens")),
+            "total_tokens": integer(usage.get("total_tokens")),
+            "reasoning_tokens": integer(mapping(usage.get("completion_tokens_details")).get("reasoning_tokens")),
+            "cached_tokens": integer(mapping(usage.get("prompt_tokens_details")).get("cached_tokens")),
         }
         if all(value is None for value in counts.values()):
             return []
-        return [ev.UsageReported(origin=native.origin(), **counts)]
+        return [ev.UsageReported(**counts)]
 
     # -- one choice -------------------------------------------------------------------------------------
 
     def _choice(self, choice: dict[str, Any], native: NativeEvent) -> Events:
-        index = _int(choice.get("index"))
+        index = integer(choice.get("index"))
         index = index if index is not None and index >= 0 else 0  # the schema reports a bad index (B.2)
         state = self._choices.get(index)
         if state is None:
             state = self._choices[index] = _Choice(index=index, calls=ChoiceCalls(f"{index}.", self._mistral))
-        delta = _dict(choice.get("delta"))
+        delta = mapping(choice.get("delta"))
         self._check_role(state, delta, native)
         if state.finish is not None:
             if any(delta.get(key) for key in ("content", "refusal", "tool_calls", "function_call", *REASONING_FIELDS)):
@@ -244,15 +244,14 @@ class ChatTranslator(Translator):
                 self.flag("LIFECYCLE-307", f"a second finish_reason for choice {index}", native)
             return []
         events = self._reasoning(state, delta, native) + self._text(state, delta, native)
-        tool_calls = delta.get("tool_calls")
-        for raw in tool_calls if isinstance(tool_calls, list) else []:
-            events += self._call_events(state, *state.calls.fragment(_dict(raw), self._flag_at(native)), native)
+        for raw in array(delta.get("tool_calls")):
+            events += self._call_events(state, *state.calls.fragment(mapping(raw), self._flag_at(native)))
         if isinstance(delta.get("function_call"), dict):
             events += self._legacy_call(state, delta["function_call"], native)
         finish = choice.get("finish_reason")
         if finish is not None:
             state.finish = str(finish)
-            events += self._close(state, native.origin(), "completed", native)
+            events += self._close(state, "completed", native)
         return events
 
     def _check_role(self, state: _Choice, delta: dict[str, Any], native: NativeEvent) -> None:
@@ -278,9 +277,9 @@ class ChatTranslator(Translator):
     def _kind(self, state: _Choice, kind: ev.ItemKind) -> ev.ItemKind:
         return kind if state.index == 0 else "other"
 
-    def _open(self, state: _Choice, item_id: str, kind: ev.ItemKind, native: NativeEvent, **fields: Any) -> Events:
+    def _open(self, state: _Choice, item_id: str, kind: ev.ItemKind, **fields: Any) -> Events:
         state.open.append(item_id)
-        return [ev.ItemStarted(origin=native.origin(), item_id=item_id, kind=self._kind(state, kind), **fields)]
+        return [ev.ItemStarted(item_id=item_id, kind=self._kind(state, kind), **fields)]
 
     def _reasoning(self, state: _Choice, delta: dict[str, Any], native: NativeEvent) -> Events:
         """Not OpenAI's: compat servers stream reasoning in their own delta field (C.6); read, and flagged."""
@@ -292,15 +291,15 @@ class ChatTranslator(Translator):
             if not state.reasoning_flagged:
                 state.reasoning_flagged = True
                 self.flag("LIFECYCLE-311", f"reasoning in delta.{key} ({style})", native)
-            events += self._reason(state, text, native)
+            events += self._reason(state, text)
         return events
 
-    def _reason(self, state: _Choice, text: str, native: NativeEvent) -> Events:
+    def _reason(self, state: _Choice, text: str) -> Events:
         events: Events = []
         if not state.reasoning:
             state.reasoning = True
-            events += self._open(state, f"{state.prefix}reasoning", "reasoning", native)
-        return [*events, ev.ReasoningDelta(origin=native.origin(), item_id=f"{state.prefix}reasoning", text=text)]
+            events += self._open(state, f"{state.prefix}reasoning", "reasoning")
+        return [*events, ev.ReasoningDelta(item_id=f"{state.prefix}reasoning", text=text)]
 
     def _text(self, state: _Choice, delta: dict[str, Any], native: NativeEvent) -> Events:
         """The message item opens with the first string content or refusal, ``""`` included (B.2); a list
@@ -311,19 +310,19 @@ class ChatTranslator(Translator):
         for key in ("content", "refusal"):
             text = delta.get(key)
             if isinstance(text, str):
-                events += self._say(state, key, text, native)
+                events += self._say(state, key, text)
         return events
 
-    def _say(self, state: _Choice, key: str, text: str, native: NativeEvent) -> Events:
+    def _say(self, state: _Choice, key: str, text: str) -> Events:
         events: Events = []
         item_id = f"{state.prefix}message"
         if not state.message:
             state.message = True
-            events += self._open(state, item_id, "message", native, role="assistant")
+            events += self._open(state, item_id, "message", role="assistant")
         if text:
             setattr(state, key, True)
             event_type = ev.TextDelta if key == "content" else ev.RefusalDelta
-            events.append(event_type(origin=native.origin(), item_id=item_id, text=text))
+            events.append(event_type(item_id=item_id, text=text))
         return events
 
     def _content_chunks(self, state: _Choice, content: list[Any], native: NativeEvent) -> Events:
@@ -336,8 +335,7 @@ class ChatTranslator(Translator):
                       severity=INFO if self._mistral else None)
         events: Events = []
         for kind, text in mistral.content_pieces(content, self._flag_at(native)):
-            events += self._reason(state, text, native) if kind == "reasoning" else self._say(state, "content", text,
-                                                                                               native)
+            events += self._reason(state, text) if kind == "reasoning" else self._say(state, "content", text)
         return events
 
     def _legacy_call(self, state: _Choice, function: dict[str, Any], native: NativeEvent) -> Events:
@@ -346,18 +344,18 @@ class ChatTranslator(Translator):
             state.legacy_flagged = True
             self.flag("LIFECYCLE-313", "delta.function_call (the deprecated functions API): read as one tool call "
                                        "without an id", native)
-        return self._call_events(state, *state.calls.legacy(function, self._flag_at(native)), native)
+        return self._call_events(state, *state.calls.legacy(function, self._flag_at(native)))
 
-    def _call_events(self, state: _Choice, call: Call, opened: bool, text: str, native: NativeEvent) -> Events:
+    def _call_events(self, state: _Choice, call: Call, opened: bool, text: str) -> Events:
         events: Events = []
         if opened:
-            events += self._open(state, call.item_id, "tool_call", native, name=call.name,
+            events += self._open(state, call.item_id, "tool_call", name=call.name,
                                  call_id=call.call_id, executor="client" if state.index == 0 else None)
         if text or opened:  # an opened call has arguments, "" at least (then read as {}: pydantic-ai #1654)
-            events.append(ev.ToolCallDelta(origin=native.origin(), item_id=call.item_id, text=text))
+            events.append(ev.ToolCallDelta(item_id=call.item_id, text=text))
         return events
 
-    def _close(self, state: _Choice, origin: ev.Origin, status: str, native: NativeEvent | None) -> Events:
+    def _close(self, state: _Choice, status: str, native: NativeEvent | None) -> Events:
         """Every open item of the choice ends at its finish_reason (B.3.5)."""
         state.calls.finish(self._flag_at(native))
         if state.content and state.refusal:
@@ -368,7 +366,7 @@ class ChatTranslator(Translator):
             call = calls.get(item_id)
             declared = ev.Declared(status=status, name=call.name if call else None,
                                    call_id=call.call_id if call else None)
-            events.append(ev.ItemCompleted(origin=origin, item_id=item_id, declared=declared))
+            events.append(ev.ItemCompleted(item_id=item_id, declared=declared))
         state.open = []
         self._check_finish_reason(state, native)
         return events
@@ -384,18 +382,18 @@ class ChatTranslator(Translator):
 
     # -- the end -----------------------------------------------------------------------------------------
 
-    def _complete(self, origin: ev.Origin) -> Events:
+    def _complete(self) -> Events:
         """At [DONE] (B.1): close what never finished, check usage, raise the interrupt, end the turn."""
-        self._done = True
+        self.end("data: [DONE]")
         if self._error:
-            return [ev.TurnCompleted(origin=origin, stop="error", native_stop=None)]
+            return [ev.TurnCompleted(stop="error", native_stop=None)]
         events: Events = []
         if not self._choices:
             self.flag("LIFECYCLE-307", "the stream ends without any choice")
         for state in self._choices.values():
             if state.finish is None:
                 self.flag("LIFECYCLE-307", f"choice {state.index} never got a finish_reason (vercel/ai #19169)")
-                events += self._close(state, origin, "incomplete", None)
+                events += self._close(state, "incomplete", None)
         self._check_usage()
         first = self._choices.get(0)
         finish = first.finish if first else None
@@ -404,8 +402,8 @@ class ChatTranslator(Translator):
             stop = "refusal"
         pending = [call.call_id for call in first.calls.calls if call.call_id] if first else []
         if pending and stop not in ("max_tokens", "content_filter"):
-            events.append(ev.Interrupt(origin=origin, kind="tool_calls", pending=pending))
-        events.append(ev.TurnCompleted(origin=origin, stop=stop, native_stop=finish))
+            events.append(ev.Interrupt(kind="tool_calls", pending=pending))
+        events.append(ev.TurnCompleted(stop=stop, native_stop=finish))
         return events
 
     def _check_usage(self) -> None:
