@@ -132,9 +132,11 @@ class Translator(ABC):
 
     def route(self, native: NativeEvent) -> Events:
         """Send the event to its handler; a family overrides this for rules that precede dispatch
-        (what must come first, sentinels), and calls it to dispatch."""
+        (what must come first, sentinels), and calls ``self.dispatch`` to dispatch."""
         handler = self.handlers.get(native.type)
         return self.unhandled(native) if handler is None else handler(self, native)
+
+    dispatch = route  # the base's routing under a name overrides keep: cheaper per event than super() on 3.11
 
     def unhandled(self, native: NativeEvent) -> Events:
         """A native type with no handler: tolerated (the pipeline reports an unknown type)."""

@@ -24,8 +24,8 @@ class AcmeTranslator(Translator):
             return []
         if native.type != "response.start" and not self.started:
             self.flag("LIFECYCLE-1001", f"{native.type} before response.start", native)
-            return self._open(None) + super().route(native)
-        return super().route(native)
+            return self._open(None) + self.dispatch(native)
+        return self.dispatch(native)
 
     @handles("response.start")
     def _start(self, native: NativeEvent) -> Events:

@@ -71,9 +71,9 @@ class CohereTranslator(Translator):
     def route(self, native: NativeEvent) -> Events:
         """C-1: message-start comes first; any other event (a trailing [DONE] aside) opens the turn itself."""
         if self._started or native.type in ("message-start", "[DONE]"):
-            return super().route(native)
+            return self.dispatch(native)
         self.flag("LIFECYCLE-601", f"{native.type} before message-start", native)
-        return self._start(native) + super().route(native)
+        return self._start(native) + self.dispatch(native)
 
     def unhandled(self, native: NativeEvent) -> Events:
         """B.2: debug events and types this family does not know are skipped, and said."""

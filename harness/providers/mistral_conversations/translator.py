@@ -76,7 +76,7 @@ class ConversationsTranslator(Translator):
             if native.type != STARTED:
                 self.flag("LIFECYCLE-501", f"the stream opens with {native.type}", native, expected=STARTED,
                           actual=native.type)
-        return super().route(native)
+        return self.dispatch(native)
 
     def counts_after_end(self, native: NativeEvent) -> bool:
         """B.3.2: nothing follows the terminal event, unknown types included."""

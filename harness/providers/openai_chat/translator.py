@@ -85,8 +85,8 @@ class ChatTranslator(Translator):
     def route(self, native: NativeEvent) -> Events:
         """Whatever comes first, [DONE] and errors included, opens the turn."""
         if self._started:
-            return super().route(native)
-        return self._start(native) + super().route(native)
+            return self.dispatch(native)
+        return self._start(native) + self.dispatch(native)
 
     def counts_after_end(self, native: NativeEvent) -> bool:
         """B.1: nothing at all follows [DONE], non-chunk JSON included."""
