@@ -48,6 +48,8 @@ register(
     CheckSpec("CASSETTE-009", E, "Every check id a cassette declares in harness.expect occurs.", "harness cassette metadata"),
     CheckSpec("CASSETTE-010", W, "Every exchange belongs to a known provider family (one nobody could check is no pass; "
                                  "--strict fails the cassette).", "harness provider detection"),
+    CheckSpec("CASSETTE-011", E, "A body's other codings decode: Content-Encoding deflate, br and zstd, alone or chained (gzip is CASSETTE-007), a HAR body's base64, a nock body's hex; an unknown coding is reported, never guessed.", "RFC 9110 8.4.1; RFC 7932; RFC 9659; HAR 1.2 content"),
+    CheckSpec("CASSETTE-012", E, "A recorded response status is an HTTP status code (100-599; a numeric string counts as its number).", "RFC 9110 15"),
     # --- schemas -----------------------------------------------------------------------------------
     CheckSpec("SCHEMA-001", E, "A native event validates against its JSON Schema.", "schemas/<provider>/"),
     CheckSpec("SCHEMA-002", I, "Event types without a schema are tolerated and skipped.", f"{OPENAI_ANTHROPIC} A.3, C.1"),
