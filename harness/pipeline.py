@@ -23,8 +23,8 @@ from harness.cassette import (
     EVENTSTREAM_CONTENT_TYPE,
     Cassette,
     CassetteMeta,
-    is_cassette_file,
     load,
+    scrub_uri,
 )
 from harness.checks.state import state_checks
 from harness.compare import Told, compare_turns
@@ -152,7 +152,7 @@ def _exchange(
     exchange: Exchange, previous: tuple[Provider, Turn, Request] | None, keep_events: bool
 ) -> tuple[ExchangeReport, tuple[Provider, Turn, Request] | None]:
     request, response = exchange.request, exchange.response
-    result = ExchangeReport(index=exchange.index, provider=None, method=request.method, uri=request.uri)
+    result = ExchangeReport(index=exchange.index, provider=None, method=request.method, uri=scrub_uri(request.uri))
     where = Location(exchange=exchange.index)
     try:
         provider = registry.detect(exchange)
@@ -160,7 +160,7 @@ def _exchange(
         result.findings.append(finding("CASSETTE-010", str(error.args[0]), where))
         return result, previous
     if provider is None:
-        result.findings.append(finding("CASSETTE-010", f"no provider recognises {request.method} {request.uri}", where))
+        result.findings.append(finding("CASSETTE-010", f"no provider recognises {result.request_line}", where))
         result.frames = sum(1 for _ in _frames(exchange, None, result.findings) or ())  # the framing is still judged
         return result, previous
     result.provider = provider.name

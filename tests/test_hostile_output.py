@@ -159,3 +159,18 @@ def test_a_rule_broken_on_every_event_is_reported_a_bounded_number_of_times() ->
     assert len(wire) == MAX_PER_CHECK and wire[0].location.frame == 0  # the first ones, where it starts
     assert result.dropped["WIRE-004"] == 5000 - MAX_PER_CHECK
     assert exchange_data(result)["dropped_findings"] == {"WIRE-004": 5000 - MAX_PER_CHECK}
+
+
+def test_a_credential_in_the_query_is_redacted_everywhere_it_is_written(runner: CliRunner, tmp_path: Path) -> None:
+    secret = "AIzaSyD4vQ8kL2mN6pR0tV3xZ7bC9eG1iK5oQ8s"
+    cassette = tmp_path / "leaky.yaml"
+    cassette.write_text(
+        "interactions:\n- request: {method: POST, uri: 'https://unknown.invalid/v1/x?alt=sse&key=" + secret + "', body: '{}'}\n"
+        "  response: {status: {code: 200}, headers: {content-type: [text/plain]}, body: {string: hello}}\n")
+    outputs = {name: tmp_path / f"r.{name}" for name in ("json", "markdown", "junit")}
+    result = runner.invoke(main, ["check", str(cassette), "-v", *[f"--{k}={v}" for k, v in outputs.items()]])
+    assert "CASSETTE-006" in result.output
+    replay = runner.invoke(main, ["replay", str(cassette)])
+    for written in [result.output, replay.output, *(path.read_text() for path in outputs.values())]:
+        assert secret not in written
+    assert "key=REDACTED" in json.loads(outputs["json"].read_text())["cassettes"][0]["exchanges"][0]["request"]

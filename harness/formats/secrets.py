@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 from harness.findings import Finding, Location, finding
 
@@ -128,10 +128,17 @@ def scrub(headers: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def scrub_uri(uri: str) -> str:
-    """A URI safe to write into a cassette: credential query parameters replaced by a marker."""
+    """A URI safe to write or print: credential query parameters' values replaced by a marker, and
+    nothing else touched (a URI without one comes back as it was, byte for byte)."""
     try:
         parts = urlsplit(uri)
     except ValueError:
         return uri
-    pairs = [(name, "REDACTED" if name.lower() in SECRET_QUERY else value) for name, value in query(uri)]
-    return urlunsplit(parts._replace(query=urlencode(pairs))) if pairs else uri
+    segments = parts.query.split("&") if parts.query else []
+    scrubbed = [_scrubbed_segment(segment) for segment in segments]
+    return uri if scrubbed == segments else urlunsplit(parts._replace(query="&".join(scrubbed)))
+
+
+def _scrubbed_segment(segment: str) -> str:
+    name, equals, value = segment.partition("=")
+    return f"{name}=REDACTED" if equals and value and unquote_plus(name).lower() in SECRET_QUERY else segment
