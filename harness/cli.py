@@ -7,11 +7,18 @@ Exit status of ``harness check``: 0 when no undeclared error-severity finding, 1
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 from rich.console import Console
 
+from harness.live.commands import record, serve
+
+if TYPE_CHECKING:
+    from harness.report.model import CassetteReport
 
 
 class _Family(click.ParamType):
@@ -53,46 +60,143 @@ def main() -> None:
     """Conformance harness for LLM and agent provider streams."""
 
 
+class _Input(click.ParamType):
+    """A file or folder to check, read as ``click.Path(exists=True)`` reads it, or an fsspec URL
+    (``s3://bucket/runs/``) left to whoever reads the files."""
+
+    name = "path"
+
+    def convert(self, value: str | Path, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        from harness.run.remote import is_url
+
+        if isinstance(value, str) and is_url(value):
+            return value
+        return _LOCAL_PATH.convert(value, param, ctx)
+
+
+_LOCAL_PATH = click.Path(exists=True, path_type=Path)
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=_Input())
 @click.option("--provider", type=_PROVIDER, help="Protocol family, for raw .sse/.txt/.chunks.txt files.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the JSON report.")
 @click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the Markdown report.")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JUnit XML.")
+@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write one JSON report per cassette per line, as each is checked. Alone (no --json, --markdown "
+                   "or --junit) the run keeps no report: the terminal shows failing cassettes and the counts.")
 @click.option("-v", "--verbose", count=True, help="-v: show info findings too; -vv: also expected ones.")
 @click.option("--strict", is_flag=True, help="Fail a cassette with an exchange no family recognises.")
-def check(paths: tuple[Path, ...], provider: str | None, json_path: Path | None, markdown_path: Path | None,
-          junit_path: Path | None, verbose: int, strict: bool) -> None:
-    """Check cassettes (files or folders, recursively) and report every finding.
+@click.option("--workers", type=click.IntRange(min=1), help="Processes to check with (default: one per core; "
+                                                            "1: this process).")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Check on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); the workers read "
+                   "the files, so paths must be on a shared file system or fsspec URLs (s3://...).")
+def check(paths: tuple[Path | str, ...], provider: str | None, json_path: Path | None, markdown_path: Path | None,
+          junit_path: Path | None, jsonl_path: Path | None, verbose: int, strict: bool, workers: int | None,
+          dask_address: str | None) -> None:
+    """Check cassettes (files, folders recursively, or URLs) and report every finding.
 
-    Exit status: 0 no undeclared error, 1 findings, 2 usage or I/O problem, 3 the harness crashed
-    on a cassette (a bug to report; the other cassettes are still checked and reported).
+    Exit status: 0 no undeclared error, 1 findings, 2 usage or I/O problem (a Dask cluster that
+    fails mid-run too), 3 the harness crashed on a cassette (a bug to report; the other cassettes
+    are still checked and reported).
     """
-    from harness.report.json_report import render_json
-    from harness.report.junit import render_junit
-    from harness.report.markdown import render_markdown
     from harness.report.model import Summary
-    from harness.report.terminal import print_summary
-    from harness.run import cassette_files, check_files
+    from harness.run.cluster import ClusterError
 
-    files = cassette_files(paths)
+    files = _cassette_files(paths)
     if not files:
         raise click.UsageError("no cassette files (.yaml, .yml, .sse, .txt, .bin) under the given paths")
-    outputs = [(target, render) for target, render in ((json_path, render_json),
-                                                       (markdown_path, lambda r: render_markdown(r).encode()),
-                                                       (junit_path, render_junit)) if target is not None]
-    _refuse_overwriting([target for target, _ in outputs], files)
-    reports = list(check_files(files, provider, strict=strict))
-    print_summary(reports, _console(), verbose=verbose)
+    outputs = [(target, render) for target, render in ((json_path, _json), (markdown_path, _markdown),
+                                                       (junit_path, _junit)) if target is not None]
+    _refuse_overwriting([target for target, _ in outputs] + ([jsonl_path] if jsonl_path else []),
+                        [file for file in files if isinstance(file, Path)])
+    with ExitStack() as stack:
+        reports = _reports(files, provider, strict, workers, dask_address)
+        if jsonl_path is not None:
+            from harness.report.jsonl import written
+
+            reports = written(reports, stack.enter_context(_opened(jsonl_path)))
+        try:
+            if jsonl_path is not None and not outputs:
+                from harness.report.stream import print_streamed
+
+                sys.exit(print_streamed(reports, _console()).exit_code)
+            kept = list(reports)
+        except ClusterError as error:
+            click.echo(f"harness: {error}", err=True)
+            sys.exit(2)
+        except OSError as error:
+            if jsonl_path is None:
+                raise
+            click.echo(f"harness: cannot write {jsonl_path}: {error.strerror}", err=True)
+            sys.exit(2)
+    from harness.report.terminal import print_summary
+
+    print_summary(kept, _console(), verbose=verbose)
     for target, render in outputs:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(render(reports))
+            target.write_bytes(render(kept))
         except OSError as error:
             click.echo(f"harness: cannot write {target}: {error.strerror}", err=True)
             sys.exit(2)
-    sys.exit(Summary.of(reports).exit_code)
+    sys.exit(Summary.of(kept).exit_code)
+
+
+def _cassette_files(paths: tuple[Path | str, ...]) -> list[Path | str]:
+    """Each path's cassette files (``harness.run.cassette_files``), each URL's, in the order given."""
+    from harness.run import cassette_files
+    from harness.run.remote import url_files
+
+    files: list[Path | str] = []
+    for path in paths:
+        try:
+            files += cassette_files([path]) if isinstance(path, Path) else url_files(path)
+        except (ImportError, OSError) as error:
+            raise click.UsageError(f"cannot list {path}: {error}") from None
+    return files
+
+
+def _reports(files: list[Path | str], provider: str | None, strict: bool, workers: int | None,
+             dask_address: str | None) -> Iterator[CassetteReport]:
+    """The reports, in input order: from the Dask cluster if one is named, else from local processes."""
+    if dask_address is not None:
+        from harness.run.cluster import check_on_cluster
+
+        return check_on_cluster(files, dask_address, provider, strict=strict)
+    from harness.run import check_files, default_workers
+
+    return check_files(files, provider, strict=strict, workers=workers or default_workers())
+
+
+def _opened(target: Path) -> BinaryIO:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target.open("wb")
+    except OSError as error:
+        click.echo(f"harness: cannot write {target}: {error.strerror}", err=True)
+        sys.exit(2)
+
+
+def _json(reports: list[CassetteReport]) -> bytes:
+    from harness.report.json_report import render_json
+
+    return render_json(reports)
+
+
+def _markdown(reports: list[CassetteReport]) -> bytes:
+    from harness.report.markdown import render_markdown
+
+    return render_markdown(reports).encode()
+
+
+def _junit(reports: list[CassetteReport]) -> bytes:
+    from harness.report.junit import render_junit
+
+    return render_junit(reports)
 
 
 def _refuse_overwriting(targets: list[Path], inputs: list[Path]) -> None:
@@ -194,6 +298,9 @@ def _console() -> Console:
     """Rich's console; in a CI log (no terminal) wide enough that paths and messages stay on one line."""
     return Console() if sys.stdout.isatty() else Console(width=160)
 
+
+main.add_command(serve)
+main.add_command(record)
 
 if __name__ == "__main__":
     main()

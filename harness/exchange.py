@@ -48,6 +48,7 @@ class Response:
     headers: dict[str, list[str]] = field(default_factory=dict)
     body: bytes = b""
     chunks: list[int] | None = None  # offsets where the body arrived in pieces, when that was recorded
+    times: list[float] | None = None  # arrival time of each piece, seconds from the first byte, when recorded
 
     def pieces(self) -> list[bytes]:
         """The body as it arrived: one piece per recorded chunk, or whole."""

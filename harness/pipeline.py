@@ -161,7 +161,7 @@ def _exchange(
         return result, previous
     if provider is None:
         result.findings.append(finding("CASSETTE-010", f"no provider recognises {result.request_line}", where))
-        result.frames = sum(1 for _ in _frames(exchange, None, result.findings) or ())  # the framing is still judged
+        result.frames = sum(1 for _ in frames(exchange, None, result.findings) or ())  # the framing is still judged
         return result, previous
     result.provider = provider.name
     context = StreamContext(exchange=exchange)
@@ -187,11 +187,11 @@ def _exchange(
     # outlives its turn through the loop, unless the event log is kept; each stage's findings wait in
     # their own list, so the report lists them stage by stage whatever the interleaving.
     wire: list[Finding] = []
-    frames = _frames(exchange, provider, wire)
-    if frames is None:
+    decoded = frames(exchange, provider, wire)
+    if decoded is None:
         return result, previous  # a non-streamed JSON answer: nothing to replay
     parsing: list[Finding] = []
-    natives = _natives(provider, frames, exchange.index, parsing, result)
+    natives = _natives(provider, decoded, exchange.index, parsing, result)
     sequencer = Sequencer(resumed_after=context.resumed_after) if provider.has_sequence_numbers else None
     if sequencer is not None:
         natives = sequencer.order(natives)
@@ -202,7 +202,7 @@ def _exchange(
     return result, (provider, result.turn, request)
 
 
-def _frames(exchange: Exchange, provider: Provider | None, findings: list[Finding]) -> Iterable[Frame] | None:
+def frames(exchange: Exchange, provider: Provider | None, findings: list[Finding]) -> Iterable[Frame] | None:
     """The body's frames, by the framing its bytes and content type show (``provider``: what else the
     family answers with; None when no family claimed the exchange), decoded as they are read."""
     response = exchange.response

@@ -9,6 +9,8 @@ from typing import Any
 from harness.exchange import Exchange, Request, Response
 from harness.findings import Finding, Location, finding
 from harness.formats.bodies import decode_body
+from harness.formats.chunks import KEY as CHUNKS_KEY
+from harness.formats.chunks import read_chunk_entry
 from harness.formats.interaction import headers_from_mapping, read_status, stored_body
 from harness.formats.limits import Limits
 from harness.formats.model import Cassette, read_meta, refuse
@@ -70,4 +72,5 @@ def _exchange(index: int, raw: Any, findings: list[Finding], where: Location, li
     status = read_status(response.get("status"), "status" in response, findings, where)
     resp = Response(status=status, headers=response_headers, body=data)
     decode_body(resp, findings, where, limit=limits.body_bytes)
+    read_chunk_entry(response.get(CHUNKS_KEY), resp)
     return Exchange(index=index, request=req, response=resp)

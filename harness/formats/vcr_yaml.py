@@ -15,6 +15,8 @@ import yaml
 
 from harness.exchange import Exchange
 from harness.findings import Location
+from harness.formats.chunks import KEY as CHUNKS_KEY
+from harness.formats.chunks import chunk_entry
 from harness.formats.limits import Limits
 from harness.formats.model import Cassette, CassetteMeta, refuse
 from harness.formats.secrets import scrub, scrub_uri
@@ -203,6 +205,8 @@ def save(path: Path, exchanges: list[Exchange], meta: CassetteMeta) -> None:
                 "status": {"code": response.status, "message": "OK" if response.status < 400 else "Error"},
             },
         })
+        if (chunks := chunk_entry(response)) is not None:
+            interactions[-1]["response"][CHUNKS_KEY] = chunks
     harness_key = {key: value for key, value in {
         "written_by": meta.written_by, "provider": meta.provider, "scenario": meta.scenario,
         "description": meta.description, "sources": meta.sources, "expect": meta.expect,
