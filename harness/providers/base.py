@@ -94,7 +94,8 @@ class Translator(ABC):
     - the end: once a handler calls ``end``, the first event that ``counts_after_end`` is flagged
       with the family's ``after_end`` finding and it and every later event are dropped, so one
       fault is one finding, not a cascade;
-    - origins: every canonical event a handler returns is stamped with the native event's origin.
+    - origins: every canonical event a handler returns is stamped with the native event's origin,
+      unless the family gave it one (an item written frames after the event that produced it).
 
     ``translate`` never raises on odd input: what a family cannot make sense of becomes a finding.
     ``finish`` is called once at the end of the body, so a translator can flush open state and
@@ -127,7 +128,8 @@ class Translator(ABC):
         if events:
             origin = native.origin()
             for event in events:
-                event.origin = origin
+                if event.origin is ev.NO_ORIGIN:  # an event a family built earlier keeps the origin it was given
+                    event.origin = origin
         return events
 
     def route(self, native: NativeEvent) -> Events:

@@ -15,11 +15,12 @@ import json
 from typing import Any, Literal
 
 from harness.providers.base import Fragmenter, fixed_size
-from harness.state import Item, Turn
+from harness.state import Channel, Item, Turn
 from harness.wire import sse
 
 STOP_REASONS = ("end_turn", "tool_use", "max_tokens", "refusal", "error")
-_CHANNEL = {"message": ("text", "text"), "reasoning": ("thinking", "reasoning")}  # event name, Item field
+# item kind -> (event name, the item's channel)
+_CHANNEL: dict[str, tuple[str, Channel]] = {"message": ("text", "text"), "reasoning": ("thinking", "reasoning")}
 Native = dict[str, Any]
 
 
@@ -83,9 +84,8 @@ def to_wire(natives: list[Native]) -> bytes:
 def _text(item: Item) -> tuple[str, str]:
     if item.kind not in _CHANNEL:
         raise ValueError(f"the agent-session protocol streams thinking, text and tool calls, not {item.kind}")
-    name, field = _CHANNEL[item.kind]
-    parts: dict[int, str] = getattr(item, field)
-    return name, "".join(parts[part] for part in sorted(parts))
+    name, channel = _CHANNEL[item.kind]
+    return name, item.joined(channel)
 
 
 def _input(item: Item) -> Any:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harness.exchange import Request
+from harness.values import array, mapping, string
 
 Kind = Literal["put", "post"]
 Mode = Literal["delta", "message", "none"]
@@ -78,10 +79,8 @@ def tool_name(tool: Any) -> str | None:
         return None
     function = tool.get("function")
     name = function.get("name") if isinstance(function, dict) else tool.get("name")
-    return name if isinstance(name, str) else None
+    return string(name)
 
 
 def messages_of(request: Request) -> list[dict[str, Any]]:
-    body = request.json if isinstance(request.json, dict) else {}
-    messages = body.get("messages")
-    return [m if isinstance(m, dict) else {} for m in messages] if isinstance(messages, list) else []
+    return [mapping(message) for message in array(mapping(request.json).get("messages"))]

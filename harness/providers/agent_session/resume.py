@@ -24,6 +24,7 @@ from harness.findings import Finding, Location, finding
 from harness.providers.agent_session.request import messages_of, read_request, session_path
 from harness.providers.base import Answer, ResumeView
 from harness.state import Interrupt, Turn
+from harness.values import mapping
 
 ANSWER_ROLES = ("tool", "tool_permission")
 Message = dict[str, Any]
@@ -123,7 +124,7 @@ def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[st
     """The POST body (to ``resume_uri(turn)``) answering every pending call: a tool message for each
     application-side call (``answers[call_id]``, required) and a tool_permission for each untrusted
     server-side one (``answers[call_id]``: a bool, a ``{granted, reason}`` dict, or nothing: granted)."""
-    prior_body = prior.json if prior is not None and isinstance(prior.json, dict) else {}
+    prior_body = mapping(prior.json) if prior is not None else {}
     body: dict[str, Any] = {"stream": prior_body.get("stream", "delta")}
     if isinstance(prior_body.get("tools"), list):
         body["tools"] = prior_body["tools"]  # so the next stream's calls can be told apart (request.py)

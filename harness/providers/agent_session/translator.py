@@ -23,21 +23,27 @@ Checked here: LIFECYCLE-801..809, ASSEMBLY-810/811, STATE-830/831.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from harness import events as ev
 from harness.events import Executor
 from harness.providers.agent_session.request import read_request
-from harness.providers.base import NativeEvent, StreamContext, Translator
+from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
+from harness.values import array, name, string
 
 STOPS: dict[str, ev.StopReason] = {"end_turn": "end_turn", "tool_use": "tool_use", "max_tokens": "max_tokens",
                                    "refusal": "refusal", "error": "error"}
 CLIENT_ACTION_MISSING = ("end_turn", "max_tokens", "refusal")  # stops that say nothing waits for the client
 ERROR_MESSAGE = "the agent stopped the turn with stopReason error"
 RESPONSE = "response"  # the native type of a whole none-mode JSON body
-Events = list[ev.CanonicalEvent]
+StreamMode = Literal["delta", "message"]  # the streamed modes (none mode answers one JSON body)
+TextKind = Literal["message", "reasoning"]
+# the SSE pieces of text and thinking: native type -> (the stream mode it belongs to, item kind, payload member)
+PIECES: dict[str, tuple[StreamMode, TextKind, str]] = {
+    "text_delta": ("delta", "message", "delta"), "thinking_delta": ("delta", "reasoning", "delta"),
+    "text": ("message", "message", "text"), "thinking": ("message", "reasoning", "thinking"),
+}
 
 
 @dataclass(slots=True)
@@ -55,8 +61,8 @@ class SessionTranslator(Translator):
         self.facts = facts = read_request(context.exchange.request)
         self._kind = facts.kind
         self._session_id = facts.session_id
-        self._mode = facts.mode if facts.mode in ("delta", "message") else None  # else inferred from the events
-        self._session_seen = self._turn_open = self._started = self._stopped = False
+        self._mode: StreamMode | None = facts.mode if facts.mode in ("delta", "message") else None  # else inferred
+        self._session_seen = self._turn_open = self._started = False
         self._open: tuple[str, str] | None = None  # the open text or reasoning item: (kind, item_id)
         self._items = 0
         self._calls: dict[str, _Call] = {}
@@ -64,15 +70,6 @@ class SessionTranslator(Translator):
         self._once: set[str] = set()
         self._unsettled: set[str] = set()  # calls of unknown side that no inline result has answered yet
         self._held: Events = []  # what followed the first of them, in order
-        self._handlers: dict[str, Callable[[NativeEvent], Events]] = {
-            "session_start": self._session_start, "turn_start": self._turn_start, "turn_stop": self._turn_stop,
-            "text_delta": lambda n: self._sse_piece(n, "delta", "message", "delta"),
-            "thinking_delta": lambda n: self._sse_piece(n, "delta", "reasoning", "delta"),
-            "text": lambda n: self._sse_piece(n, "message", "message", "text"),
-            "thinking": lambda n: self._sse_piece(n, "message", "reasoning", "thinking"),
-            "tool_call": lambda n: self._placed(n) + self._call(n, n.data, ""),
-            "tool_result": lambda n: self._placed(n) + self._result(n, n.data, ""),
-        }
         self._request_checks()
 
     def _request_checks(self) -> None:
@@ -88,11 +85,13 @@ class SessionTranslator(Translator):
                       actual=facts.path_problem)
 
     def translate(self, native: NativeEvent) -> Events:
-        events = self._translate(native)
+        """Hold what follows a call of unknown side until the turn settles it (module docstring); the
+        events held keep the origins the base gave them as they were translated."""
+        events = super().translate(native)
         if not self._held and not self._unsettled:
             return events
         self._held += events
-        if self._unsettled and not self._stopped:
+        if self._unsettled and self.ended is None:
             return []
         events, self._held = self._held, []
         return events
@@ -102,24 +101,28 @@ class SessionTranslator(Translator):
         events, self._held = self._held, []
         return events
 
-    def _translate(self, native: NativeEvent) -> Events:
-        if self._stopped:
-            self._flag_once("LIFECYCLE-803", "a second turn_stop" if native.type == "turn_stop"
-                            else f"{native.type} after turn_stop (turn_stop is always the last event)", native)
-            return []
-        if native.type == RESPONSE:
-            return self._json(native)
-        if self.facts.mode == "none":
+    def route(self, native: NativeEvent) -> Events:
+        """Any event (unknown types too: SCHEMA-002 said so) but a whole JSON body breaks stream mode none."""
+        if native.type != RESPONSE and self.facts.mode == "none":
             self._flag_once("LIFECYCLE-807", "an event stream answers a request for stream mode none "
                                              "(application/json)", native)
-        handler = self._handlers.get(native.type)
-        return handler(native) if handler is not None else []  # unknown types: SCHEMA-002 said so
+        return self.dispatch(native)
+
+    def counts_after_end(self, native: NativeEvent) -> bool:
+        """Rule 3: turn_stop is always the last event, so anything after it counts."""
+        return True
+
+    def after_end(self, native: NativeEvent) -> tuple[str, str]:
+        if native.type == "turn_stop":
+            return "LIFECYCLE-803", "a second turn_stop"
+        return "LIFECYCLE-803", f"{native.type} after turn_stop (turn_stop is always the last event)"
 
     # -- lifecycle (rules 1-4) -----------------------------------------------------------------------
 
     def _start_rule(self) -> str:
         return "LIFECYCLE-801" if self._kind == "put" else "LIFECYCLE-802"
 
+    @handles("session_start")
     def _session_start(self, native: NativeEvent) -> Events:
         if self._kind is None:
             self._kind = "put"  # a raw stream: its first lifecycle event says which request it answers
@@ -129,14 +132,15 @@ class SessionTranslator(Translator):
             self._flag_once("LIFECYCLE-801", "a second session_start" if self._session_seen
                             else "session_start after turn_start", native)
         session_id = native.data.get("sessionId")
-        if isinstance(session_id, str) and session_id:
+        if name(session_id) is not None:
             self._session_id = self._session_id or session_id
         elif self._kind == "put":
             self._flag_once("LIFECYCLE-801", "session_start carries no non-empty sessionId", native,
                             actual=session_id)
         self._session_seen = True
-        return self._begin(native)
+        return self._begin()
 
+    @handles("turn_start")
     def _turn_start(self, native: NativeEvent) -> Events:
         if self._kind is None:
             self._kind = "post"
@@ -145,8 +149,9 @@ class SessionTranslator(Translator):
         elif self._kind == "put" and not self._session_seen:
             self._flag_once("LIFECYCLE-801", "turn_start without a session_start before it", native)
         self._turn_open = True
-        return self._begin(native)
+        return self._begin()
 
+    @handles("turn_stop")
     def _turn_stop(self, native: NativeEvent) -> Events:
         if not self._turn_open:
             if self._kind is None:
@@ -154,48 +159,49 @@ class SessionTranslator(Translator):
             self._flag_once(self._start_rule(), "turn_stop without a turn_start before it", native)
         return self._stop(native, native.data.get("stopReason"))
 
-    def _placed(self, native: NativeEvent) -> Events:
+    def _placed(self, native: NativeEvent) -> None:
         """Rule 4: content lies between turn_start and turn_stop (after turn_stop: rule 3, above)."""
         if not self._turn_open:
             self._flag_once("LIFECYCLE-804", f"{native.type} before turn_start", native)
-        return []
 
-    def _begin(self, native: NativeEvent) -> Events:
+    def _begin(self) -> Events:
         if self._started:
             return []
         self._started = True
-        return [ev.TurnStarted(origin=native.origin(), session_id=self._session_id)]
+        return [ev.TurnStarted(session_id=self._session_id)]
 
     # -- content ---------------------------------------------------------------------------------------
 
-    def _sse_piece(self, native: NativeEvent, mode: str, kind: str, key: str) -> Events:
+    @handles(*PIECES)
+    def _sse_piece(self, native: NativeEvent) -> Events:
         """Rule 5: text_delta/thinking_delta only in delta mode, text/thinking only in message mode."""
+        mode, kind, key = PIECES[native.type]
         if self._mode is None:
             self._mode = mode
         elif self._mode != mode:
             self._flag_once("LIFECYCLE-805", f"{native.type} is a {mode}-mode event in a {self._mode}-mode stream",
                             native, expected=self._mode, actual=mode)
-        return self._placed(native) + self._piece(native, kind, native.data.get(key))
+        self._placed(native)
+        return self._piece(kind, native.data.get(key))
 
-    def _piece(self, native: NativeEvent, kind: str, text: Any) -> Events:
-        events = self._begin(native)
+    def _piece(self, kind: TextKind, text: Any) -> Events:
+        events = self._begin()
         if not isinstance(text, str):
             return events  # the schema says so
-        origin = native.origin()
         if self._open is None or self._open[0] != kind:
-            events += self._close(origin)
+            events += self._close()
             self._open = (kind, self._new_id(kind))
-            events.append(ev.ItemStarted(origin=origin, item_id=self._open[1], kind=kind,  # type: ignore[arg-type]
+            events.append(ev.ItemStarted(item_id=self._open[1], kind=kind,
                                          role="assistant" if kind == "message" else None))
         delta = ev.TextDelta if kind == "message" else ev.ReasoningDelta
-        events.append(delta(origin=origin, item_id=self._open[1], text=text))
+        events.append(delta(item_id=self._open[1], text=text))
         return events
 
-    def _close(self, origin: ev.Origin) -> Events:
+    def _close(self) -> Events:
         if self._open is None:
             return []
         item_id, self._open = self._open[1], None
-        return [ev.ItemCompleted(origin=origin, item_id=item_id, declared=ev.Declared(status="completed"))]
+        return [ev.ItemCompleted(item_id=item_id, declared=ev.Declared(status="completed"))]
 
     def _new_id(self, kind: str) -> str:
         self._items += 1
@@ -203,27 +209,36 @@ class SessionTranslator(Translator):
 
     # -- tools (rules 6, 7, 10) ----------------------------------------------------------------------------
 
-    def _executor(self, name: Any) -> Executor | None:
+    def _executor(self, tool: str | None) -> Executor | None:
         tools = self.facts.tools
-        if tools is None or not isinstance(name, str):
+        if tools is None or tool is None:
             return None
-        return "client" if name in tools else "server"
+        return "client" if tool in tools else "server"
+
+    @handles("tool_call")
+    def _tool_call(self, native: NativeEvent) -> Events:
+        self._placed(native)
+        return self._call(native, native.data, "")
+
+    @handles("tool_result")
+    def _tool_result(self, native: NativeEvent) -> Events:
+        self._placed(native)
+        return self._result(native, native.data, "")
 
     def _call(self, native: NativeEvent, payload: dict[str, Any], where: str) -> Events:
         """A ``tool_call`` event, or a ``tool_use`` block of a none-mode assistant message: same members."""
-        origin = native.origin()
-        events = self._begin(native) + self._close(origin)
-        call_id = payload.get("toolCallId") if isinstance(payload.get("toolCallId"), str) else None
-        name = payload.get("name") if isinstance(payload.get("name"), str) else None
+        events = self._begin() + self._close()
+        call_id = string(payload.get("toolCallId"))
+        tool = string(payload.get("name"))
         if call_id is not None and call_id in self._calls:
             self.flag("ASSEMBLY-810", f"toolCallId {call_id} is used by a second tool call{where}", native,
                       actual=call_id)
-        call = _Call(call_id=call_id, name=name, executor=self._executor(name))
+        call = _Call(call_id=call_id, name=tool, executor=self._executor(tool))
         if call_id is not None:
             self._calls.setdefault(call_id, call)
         self._order.append(call)
         item_id = self._new_id("call")
-        call.started = ev.ItemStarted(origin=origin, item_id=item_id, kind="tool_call", name=name, call_id=call_id,
+        call.started = ev.ItemStarted(item_id=item_id, kind="tool_call", name=tool, call_id=call_id,
                                       executor=call.executor)
         events.append(call.started)
         if call.executor is None and call_id is not None:
@@ -231,20 +246,19 @@ class SessionTranslator(Translator):
         kept: dict[str, Any] | None = None
         if isinstance(payload.get("input"), dict):
             text = json.dumps(payload["input"], ensure_ascii=False, separators=(",", ":"))
-            events.append(ev.ToolCallDelta(origin=origin, item_id=item_id, text=text))
+            events.append(ev.ToolCallDelta(item_id=item_id, text=text))
         elif "input" in payload:  # a missing input is the schema's finding
             value = payload["input"]
-            self.flag("ASSEMBLY-811", f"input of {name}{where} is a JSON {type(value).__name__}, not an object: "
+            self.flag("ASSEMBLY-811", f"input of {tool}{where} is a JSON {type(value).__name__}, not an object: "
                                       "kept aside, not read as arguments", native, actual=value)
             kept = {"input": value}
-        events.append(ev.ItemCompleted(origin=origin, item_id=item_id, declared=ev.Declared(
-            status="completed", name=name, call_id=call_id, native=kept)))
+        events.append(ev.ItemCompleted(item_id=item_id, declared=ev.Declared(
+            status="completed", name=tool, call_id=call_id, native=kept)))
         return events
 
     def _result(self, native: NativeEvent, payload: dict[str, Any], where: str) -> Events:
         """A ``tool_result`` event, or a none-mode ``tool`` message: a server tool run inline."""
-        origin = native.origin()
-        events = self._begin(native) + self._close(origin)
+        events = self._begin() + self._close()
         call_id = payload.get("toolCallId")
         call = self._calls.get(call_id) if isinstance(call_id, str) else None
         if call is None:
@@ -261,8 +275,7 @@ class SessionTranslator(Translator):
             if call.executor is None and call.started is not None:  # answered inline: a trusted server tool
                 call.executor = call.started.executor = "server"
                 self._unsettled.discard(call.call_id)  # type: ignore[arg-type]
-        events.append(ev.ToolResult(origin=origin, call_id=str(call_id), output=payload.get("content"),
-                                    executor="server"))
+        events.append(ev.ToolResult(call_id=str(call_id), output=payload.get("content"), executor="server"))
         return events
 
     # -- the end (rule 8) ------------------------------------------------------------------------------------
@@ -278,9 +291,8 @@ class SessionTranslator(Translator):
         return pending
 
     def _stop(self, native: NativeEvent, reason: Any) -> Events:
-        origin = native.origin()
-        events = self._begin(native) + self._close(origin)
-        self._stopped = True
+        events = self._begin() + self._close()
+        self.end(native.type)
         self._unsettled.clear()  # still unanswered at the end: unknown side, waiting for the client
         pending = self._pending()
         if reason == "tool_use" and not pending:
@@ -292,32 +304,30 @@ class SessionTranslator(Translator):
                       native, expected="tool_use", actual=reason)
         stop = STOPS.get(reason, "other") if isinstance(reason, str) else "other"
         if stop == "error":
-            events.append(ev.ErrorReported(origin=origin, code="error", message=ERROR_MESSAGE))
+            events.append(ev.ErrorReported(code="error", message=ERROR_MESSAGE))
         if stop == "tool_use" and pending:
             waits_for_client = any(self._calls[call_id].executor != "server" for call_id in pending)
-            events.append(ev.Interrupt(origin=origin, kind="tool_calls" if waits_for_client else "approval",
-                                       pending=pending,
+            events.append(ev.Interrupt(kind="tool_calls" if waits_for_client else "approval", pending=pending,
                                        handle={"session_id": self._session_id} if self._session_id else {}))
-        events.append(ev.TurnCompleted(origin=origin, stop=stop, native_stop=reason if isinstance(reason, str)
-                                       else None))
+        events.append(ev.TurnCompleted(stop=stop, native_stop=string(reason)))
         return events
 
     # -- none mode: one JSON body ----------------------------------------------------------------------------
 
+    @handles(RESPONSE)
     def _json(self, native: NativeEvent) -> Events:
         data = native.data
         if self.facts.mode in ("delta", "message"):
             self._flag_once("LIFECYCLE-807", f"a JSON body answers a request for stream mode {self.facts.mode} "
                                              "(text/event-stream)", native)
         session_id = data.get("sessionId")
-        if isinstance(session_id, str) and session_id:
+        if name(session_id) is not None:
             self._session_id = self._session_id or session_id
         elif self._kind == "put":
             self.flag("LIFECYCLE-808", "the JSON answer to PUT /session carries no sessionId", native,
                       actual=session_id)
-        events = self._begin(native)
-        messages = data.get("messages")
-        for index, message in enumerate(messages if isinstance(messages, list) else []):
+        events = self._begin()
+        for index, message in enumerate(array(data.get("messages"))):
             if isinstance(message, dict):
                 events += self._json_message(native, index, message)
         return events + self._stop(native, data.get("stopReason"))
@@ -332,14 +342,14 @@ class SessionTranslator(Translator):
             return []
         content = message.get("content")
         if isinstance(content, str):
-            return self._piece(native, "message", content)
+            return self._piece("message", content)
         events: Events = []
-        for block in content if isinstance(content, list) else []:
+        for block in array(content):
             kind = block.get("type") if isinstance(block, dict) else None
             if kind == "text":
-                events += self._piece(native, "message", block.get("text"))  # type: ignore[union-attr]
+                events += self._piece("message", block.get("text"))
             elif kind == "thinking":
-                events += self._piece(native, "reasoning", block.get("thinking"))  # type: ignore[union-attr]
+                events += self._piece("reasoning", block.get("thinking"))
             elif kind == "tool_use":
                 events += self._call(native, block, where)  # type: ignore[arg-type]
         return events  # other blocks: the schema says so

@@ -20,6 +20,7 @@ from typing import Any
 
 from harness.providers.base import Fragmenter
 from harness.state import Item, Turn
+from harness.values import mapping
 
 AGENT_ID, ALIAS_ID, SESSION_ID = "AGENT12345", "ALIAS12345", "session-0"
 EVENT_TIME = "2026-01-01T00:00:00Z"
@@ -37,7 +38,7 @@ def encode_turn(turn: Turn, fragments: Fragmenter | None = None) -> list[dict[st
     if output:
         natives.append(_trace(ids, {"modelInvocationOutput": {**output, "traceId": "t-0"}}))
     messages = [item for item in turn.items if item.kind == "message"]
-    text = "".join(item.text[part] for item in messages for part in sorted(item.text)) if messages else None
+    text = turn.text if messages else None
     calls = [item for item in turn.items if item.kind == "tool_call"]
     if calls:
         if text is not None:
@@ -61,10 +62,8 @@ def encode_turn(turn: Turn, fragments: Fragmenter | None = None) -> list[dict[st
 def _model_output(turn: Turn) -> dict[str, Any]:
     """Usage, and reasoning (which the translator leaves in the trace, as the agent shows it nowhere else)."""
     output: dict[str, Any] = {}
-    reasoning = "".join(item.reasoning[part] for item in turn.items if item.kind == "reasoning"
-                        for part in sorted(item.reasoning))
     if any(item.kind == "reasoning" for item in turn.items):
-        output["reasoningContent"] = {"reasoningText": {"text": reasoning}}
+        output["reasoningContent"] = {"reasoningText": {"text": turn.joined("reasoning", kinds=("reasoning",))}}
     if turn.usage is not None:
         usage = {"inputTokens": turn.usage.input_tokens or 0, "outputTokens": turn.usage.output_tokens or 0}
         output["metadata"] = {"usage": usage}
@@ -94,12 +93,12 @@ def _invocation_id(turn: Turn, calls: list[Item]) -> str:
 
 def _input(item: Item) -> dict[str, Any]:
     facts = item.native
-    arguments = item.arguments if isinstance(item.arguments, dict) else {}
+    arguments = mapping(item.arguments)
     common = {"actionGroup": facts.get("actionGroup", "ActionGroup"),
               "actionInvocationType": facts.get("actionInvocationType", "RESULT")}
     if facts.get("kind") == "api":
         body = {media: {"properties": _parameters(values)}
-                for media, values in _dict(arguments.get("requestBody")).items()}
+                for media, values in mapping(arguments.get("requestBody")).items()}
         api = {**common, "apiPath": facts.get("apiPath"), "httpMethod": facts.get("httpMethod"),
                "parameters": _parameters(arguments.get("parameters"))}
         return {"apiInvocationInput": {**api, **({"requestBody": {"content": body}} if body else {})}}
@@ -107,14 +106,10 @@ def _input(item: Item) -> dict[str, Any]:
                                         "parameters": _parameters(arguments)}}
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _parameters(values: Any) -> list[dict[str, str]]:
     """Every value travels as a string; non-strings as JSON text, under the JSON type's name."""
     return [{"name": name, "type": _type(value), "value": value if isinstance(value, str) else
-             json.dumps(value, ensure_ascii=False)} for name, value in _dict(values).items()]
+             json.dumps(value, ensure_ascii=False)} for name, value in mapping(values).items()]
 
 
 def _type(value: Any) -> str:

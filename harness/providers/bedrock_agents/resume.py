@@ -22,6 +22,7 @@ from harness.providers.base import Answer, ResumeView
 from harness.providers.bedrock_agents.operations import INVOKE_INLINE_AGENT, SESSION_OPERATIONS, call_of
 from harness.providers.bedrock_agents.sessions import order_checks
 from harness.state import Interrupt, Item, Turn
+from harness.values import array, integer, mapping
 
 MEMBERS = {"functionResult": "function", "apiResult": "api"}
 RESULTS = "returnControlInvocationResults"
@@ -30,17 +31,13 @@ CONFIRMING = ("USER_CONFIRMATION", "USER_CONFIRMATION_AND_RESULT")
 Key = tuple[str | None, ...]
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _states(request: Request) -> tuple[str, dict[str, Any], str, dict[str, Any]]:
     """The state key this operation reads and its value, and the other key (a misplaced state)."""
     call = call_of(request)
-    body = _dict(request.json)
+    body = mapping(request.json)
     key = call.state_key
     other = "sessionState" if key == "inlineSessionState" else "inlineSessionState"
-    return key, _dict(body.get(key)), other, _dict(body.get(other))
+    return key, mapping(body.get(key)), other, mapping(body.get(other))
 
 
 def is_continuation(request: Request) -> bool:
@@ -69,10 +66,10 @@ def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
         key, state = other, misplaced
     results = state.get(RESULTS)
     found += _shapes(results, f"{key}.{RESULTS}", where, answering=bool(turn.interrupt and turn.interrupt.pending))
-    entries = results if isinstance(results, list) else []
+    entries = array(results)
     answers, confirmations = _match(turn.client_calls, entries, f"{key}.{RESULTS}")
     found += _confirmations(confirmations, where)
-    body = _dict(request.json)
+    body = mapping(request.json)
     if entries and body.get("inputText"):
         found.append(finding("RESUME-753", "inputText beside the results: the service ignores it",
                              where.with_(path="inputText")))
@@ -101,7 +98,7 @@ def _match(calls: list[Item], entries: list[Any],
     answers: list[Answer] = []
     pairs: list[tuple[Item, dict[str, Any], str]] = []
     for index, entry in enumerate(entries):
-        members = [name for name in MEMBERS if name in _dict(entry)]
+        members = [name for name in MEMBERS if name in mapping(entry)]
         if len(members) != 1 or not isinstance(entry[members[0]], dict):
             continue  # answers nothing; RESUME-750 says why
         member = members[0]
@@ -136,7 +133,7 @@ def _shapes(results: Any, path: str, where: Location, answering: bool) -> list[F
 
 
 def _problems(entry: Any) -> list[str]:
-    members = [name for name in MEMBERS if name in _dict(entry)]
+    members = [name for name in MEMBERS if name in mapping(entry)]
     if len(members) != 1 or not isinstance(entry[members[0]], dict):
         return ["not exactly one functionResult or apiResult object"]
     result = entry[members[0]]
@@ -151,7 +148,7 @@ def _problems(entry: Any) -> list[str]:
     if result.get("confirmationState", "CONFIRM") not in ("CONFIRM", "DENY"):
         problems.append(f"confirmationState {result['confirmationState']!r}")
     status = result.get("httpStatusCode")
-    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+    if status is not None and integer(status) is None:
         problems.append("httpStatusCode is not an integer")
     return problems
 
@@ -173,14 +170,14 @@ def _confirmations(pairs: list[tuple[Item, dict[str, Any], str]], where: Locatio
 
 def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]:
     """The next request body (the URL stays that of the call that returned control)."""
-    body = dict(prior.json) if prior is not None and isinstance(prior.json, dict) else {}
+    body = dict(mapping(prior.json)) if prior is not None else {}
     body.pop("inputText", None)  # C4: ignored beside results
     pending = turn.interrupt.pending if turn.interrupt else []
     missing = [call_id for call_id in pending if call_id not in answers]
     if missing:
         raise ValueError(f"no answer for pending call(s) {', '.join(missing)}")
     key = "inlineSessionState" if turn.native.get("operation") == INVOKE_INLINE_AGENT else "sessionState"
-    state = dict(_dict(body.get(key)))
+    state = dict(mapping(body.get(key)))
     state["invocationId"] = turn.interrupt.handle.get("invocationId") if turn.interrupt else None
     calls = {item.call_id: item for item in turn.client_calls}
     state[RESULTS] = [_result(calls[call_id], answers[call_id]) for call_id in pending if call_id in calls]

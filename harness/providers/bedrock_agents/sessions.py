@@ -16,10 +16,11 @@ from typing import Any
 
 from harness import events as ev
 from harness.findings import Finding, Location, finding
-from harness.providers.base import NativeEvent, StreamContext, Translator
+from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
 from harness.providers.bedrock_agents.operations import Call, call_of, session_uuid
 from harness.schemas import schemas_for
 from harness.state import Turn
+from harness.values import array
 
 PROVIDER = "bedrock-agents"
 _REQUEST_SHAPES = frozenset({"CreateSession", "UpdateSession"})  # the operations with a JSON request body
@@ -36,11 +37,17 @@ class SessionTranslator(Translator):
         self.call: Call = call_of(context.exchange.request)
         self.answered = False
 
-    def translate(self, native: NativeEvent) -> list[ev.CanonicalEvent]:
-        if native.type != "[json]" or self.answered:
-            self.flag("LIFECYCLE-761", f"{self.call.operation} answers with one JSON object, not with {native.type}",
-                      native)
-            return []
+    def unhandled(self, native: NativeEvent) -> Events:
+        """Anything but one JSON answer is flagged, each time it comes: the exchange is no stream, so no
+        end silences what follows it."""
+        self.flag("LIFECYCLE-761", f"{self.call.operation} answers with one JSON object, not with {native.type}",
+                  native)
+        return []
+
+    @handles("[json]")
+    def _answer(self, native: NativeEvent) -> Events:
+        if self.answered:
+            return self.unhandled(native)
         self.answered = True
         operation = str(self.call.operation)
         self._request_shape(native)
@@ -48,10 +55,9 @@ class SessionTranslator(Translator):
             NativeEvent(type=f"{operation}Response", data=native.data, frame=native.frame, offset=native.offset,
                         exchange=native.exchange)))
         statuses = known_sessions(self.context) | self._statuses(native)
-        origin = native.origin()
         named = session_uuid(self.call.session)
-        return [ev.TurnStarted(origin=origin, session_id=named, native={"operation": operation, "sessions": statuses}),
-                ev.TurnCompleted(origin=origin, stop="other", native_stop=operation)]
+        return [ev.TurnStarted(session_id=named, native={"operation": operation, "sessions": statuses}),
+                ev.TurnCompleted(stop="other", native_stop=operation)]
 
     def _request_shape(self, native: NativeEvent) -> None:
         request = self.context.exchange.request
@@ -82,9 +88,9 @@ class SessionTranslator(Translator):
         """The sessions the answer names, with their status; and LIFECYCLE-761 where it disagrees."""
         data = native.data
         summaries = data.get("sessionSummaries") if self.call.operation == "ListSessions" else [data]
-        statuses = {entry["sessionId"]: entry["sessionStatus"] for entry in summaries or []
+        statuses = {entry["sessionId"]: entry["sessionStatus"] for entry in array(summaries)
                     if isinstance(entry, dict) and isinstance(entry.get("sessionId"), str)
-                    and isinstance(entry.get("sessionStatus"), str)} if isinstance(summaries, list) else {}
+                    and isinstance(entry.get("sessionStatus"), str)}
         named = session_uuid(self.call.session)
         if self.call.operation in _NAMED and named is not None and "sessionId" in data and data["sessionId"] != named:
             self.flag("LIFECYCLE-761", f"{self.call.operation} of session {named} answers about {data['sessionId']!r}",

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness import events as ev
-from harness.providers.base import NativeEvent, StreamContext, Translator, strict_json
+from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles, strict_json
 from harness.providers.bedrock_agents.operations import INVOKE_INLINE_AGENT, Call, call_of
 from harness.providers.bedrock_agents.sessions import known_sessions
+from harness.values import array, integer, mapping, string
 
-Events = list[ev.CanonicalEvent]
 EXCEPTIONS = frozenset({
     "accessDeniedException", "badGatewayException", "conflictException", "dependencyFailedException",
     "internalServerException", "modelNotReadyException", "resourceNotFoundException",
@@ -41,14 +41,6 @@ RETRYABLE = frozenset({"badGatewayException", "internalServerException", "modelN
 MAX_INPUTS = 5
 DEFAULT_GUARDRAIL_INTERVAL = 50  # C.2 streamingConfigurations.applyGuardrailInterval
 _STEPS_WITH_OBSERVATIONS = ("orchestrationTrace", "routingClassifierTrace")
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def is_exception(kind: str) -> bool:
@@ -81,8 +73,7 @@ def parameter_value(parameter: dict[str, Any]) -> Any:
 
 
 def _parameters(raw: Any) -> dict[str, Any]:
-    return {p["name"]: parameter_value(p) for p in raw if isinstance(p, dict) and isinstance(p.get("name"), str)} \
-        if isinstance(raw, list) else {}
+    return {p["name"]: parameter_value(p) for p in array(raw) if isinstance(p, dict) and isinstance(p.get("name"), str)}
 
 
 @dataclass(slots=True)
@@ -104,7 +95,7 @@ class AgentTranslator(Translator):
         self.call: Call = call_of(request)
         self.body = request.json if self.call.invokes and isinstance(request.json, dict) else None
         self.ids = {key: value for key, value in self.call.handle().items() if key != "operation"}
-        self.started = self.ended = self.returned = False
+        self.started = self.returned = False
         self.answer = _Answer()
         self.announced: str | None = None  # the final answer a top-level trace announced
         self.finished_quietly = False  # a top-level FINISH observation without a finalResponse
@@ -114,31 +105,35 @@ class AgentTranslator(Translator):
         self.flagged: set[str] = set()
 
     def translate(self, native: NativeEvent) -> Events:
-        kind = native.type
-        if kind == "[json]":
+        """Two rules hold even after the exception that ended the stream: a plain JSON object is no
+        event at all (skipped, not counted after the end), and every trace of the called agent must
+        name its ids (LIFECYCLE-748)."""
+        if native.type == "[json]":
             self._once("LIFECYCLE-749", "a plain JSON object where an event-stream member was expected: skipped",
                        native)
             return []
-        if kind == "trace":
+        if native.type == "trace":
             self._learn_ids(native)
-        events = [] if self.started else self._start(native)
-        if self.ended:
-            self._once("LIFECYCLE-741", f"{kind} after the exception that ended the stream", native)
-            return events
-        if kind == "chunk":
-            return events + self._chunk(native)
-        if kind == "trace":
-            return events + self._trace(native)
-        if kind == "returnControl":
-            return events + self._return_control(native)
-        if kind == "files":
-            self._files(native)
-        elif is_exception(kind):
-            return events + self._exception(native)
-        return events  # an unknown member: the pipeline logs it (SCHEMA-002)
+        return super().translate(native)
+
+    def route(self, native: NativeEvent) -> Events:
+        """Whatever comes first, an unknown member too (the pipeline logs it: SCHEMA-002), opens the turn."""
+        events = [] if self.started else self._start()
+        return events + self.dispatch(native)
+
+    def unhandled(self, native: NativeEvent) -> Events:
+        """An exception member (modelled, or one the model does not know yet), or an unknown member."""
+        return self._exception(native) if is_exception(native.type) else []
+
+    def counts_after_end(self, native: NativeEvent) -> bool:
+        """Nothing may follow the exception: unknown members neither."""
+        return True
+
+    def after_end(self, native: NativeEvent) -> tuple[str, str]:
+        return "LIFECYCLE-741", f"{native.type} after the exception that ended the stream"
 
     def finish(self) -> Events:
-        if not self.started or self.ended:
+        if not self.started or self.ended is not None:
             return []
         origin = ev.Origin(exchange=self.context.exchange.index)
         self._check_chunk_sizes()
@@ -161,14 +156,14 @@ class AgentTranslator(Translator):
 
     # -- start --------------------------------------------------------------------------------------
 
-    def _start(self, native: NativeEvent) -> Events:
+    def _start(self) -> Events:
         self.started = True
         self._check_headers()
         facts = {"operation": self.call.operation, **self.ids} if self.call.operation else dict(self.ids)
         sessions = known_sessions(self.context)
         if sessions:
             facts["sessions"] = sessions
-        return [ev.TurnStarted(origin=native.origin(), session_id=self.ids.get("sessionId"), native=facts or None)]
+        return [ev.TurnStarted(session_id=self.ids.get("sessionId"), native=facts or None)]
 
     def _check_headers(self) -> None:
         """C.4.1; a recording that kept no response headers at all cannot be judged."""
@@ -190,7 +185,7 @@ class AgentTranslator(Translator):
             return
         inline = self.call.operation == INVOKE_INLINE_AGENT  # an inline agent has no agent or alias id
         for key in ("sessionId",) if inline else ("agentId", "agentAliasId", "sessionId"):
-            value = _text(data.get(key))
+            value = string(data.get(key))
             known = self.ids.get(key)
             if value is None:
                 continue
@@ -202,6 +197,7 @@ class AgentTranslator(Translator):
 
     # -- chunk ----------------------------------------------------------------------------------------
 
+    @handles("chunk")
     def _chunk(self, native: NativeEvent) -> Events:
         answer = self.answer
         if self.returned:
@@ -211,7 +207,7 @@ class AgentTranslator(Translator):
                                        "streamingConfigurations.streamFinalResponse", native)
         answer.chunks += 1
         events: Events = [] if answer.chunks > 1 else [
-            ev.ItemStarted(origin=native.origin(), item_id="answer", kind="message", role="assistant")]
+            ev.ItemStarted(item_id="answer", kind="message", role="assistant")]
         raw = native.data.get("bytes")
         if raw is None:
             return events  # a chunk may carry citations only
@@ -226,15 +222,15 @@ class AgentTranslator(Translator):
                                        "read with replacement characters", native)
             text = data.decode("utf-8", errors="replace")
         answer.pieces.append(text)
-        return [*events, ev.TextDelta(origin=native.origin(), item_id="answer", text=text)]
+        return [*events, ev.TextDelta(item_id="answer", text=text)]
 
     def _streaming(self) -> bool:
-        return _dict(_dict(self.body).get("streamingConfigurations")).get("streamFinalResponse") is True
+        return mapping(mapping(self.body).get("streamingConfigurations")).get("streamFinalResponse") is True
 
     def _check_chunk_sizes(self) -> None:
         if self.body is None or not self._streaming():
             return
-        interval = _dict(self.body.get("streamingConfigurations")).get("applyGuardrailInterval")
+        interval = mapping(self.body.get("streamingConfigurations")).get("applyGuardrailInterval")
         wanted = interval if isinstance(interval, int) and interval >= 1 else DEFAULT_GUARDRAIL_INTERVAL
         short = [n for n, piece in enumerate(self.answer.pieces[:-1]) if len(piece) < wanted]
         if short:
@@ -248,19 +244,20 @@ class AgentTranslator(Translator):
 
     # -- trace ----------------------------------------------------------------------------------------
 
+    @handles("trace")
     def _trace(self, native: NativeEvent) -> Events:
         data = native.data
         if self.body is not None and self.body.get("enableTrace") is not True:
             self._once("LIFECYCLE-747", "a trace, but the request did not set enableTrace", native)
         top = top_level(data)
         events: Events = []
-        for step, raw in _dict(data.get("trace")).items():
-            body = _dict(raw)
-            events += self._usage(native, body)
+        for step, raw in mapping(data.get("trace")).items():
+            body = mapping(raw)
+            events += self._usage(body)
             if step in _STEPS_WITH_OBSERVATIONS:
                 self._orchestration(body, top)
             elif step == "postProcessingTrace" and top:
-                parsed = _dict(_dict(body.get("modelInvocationOutput")).get("parsedResponse"))
+                parsed = mapping(mapping(body.get("modelInvocationOutput")).get("parsedResponse"))
                 if isinstance(parsed.get("text"), str):  # post-processing rewrites the final answer
                     self.announced = parsed["text"]
             elif step == "guardrailTrace" and top and body.get("action") == "INTERVENED":
@@ -268,45 +265,46 @@ class AgentTranslator(Translator):
             elif step == "failureTrace":
                 self.failed = True
                 code = body.get("failureCode")
-                events.append(ev.ErrorReported(origin=native.origin(), code=None if code is None else str(code),
-                                               message=_text(body.get("failureReason")) or "failureTrace"))
+                events.append(ev.ErrorReported(code=None if code is None else str(code),
+                                               message=string(body.get("failureReason")) or "failureTrace"))
         return events
 
     def _orchestration(self, body: dict[str, Any], top: bool) -> None:
         """Keep the step's rationale until a new model call or an observation begins another step."""
         if "rationale" in body:
-            self.rationale = _text(_dict(body["rationale"]).get("text"))
+            self.rationale = string(mapping(body["rationale"]).get("text"))
         elif "modelInvocationInput" in body or "observation" in body:
             self.rationale = None
-        observation = _dict(body.get("observation"))
+        observation = mapping(body.get("observation"))
         if not top or observation.get("type") != "FINISH" and "finalResponse" not in observation:
             return
         final = observation.get("finalResponse")
         if final is None:
             self.finished_quietly = True
-        elif isinstance(_dict(final).get("text"), str):
+        elif isinstance(mapping(final).get("text"), str):
             self.announced = final["text"]
 
-    def _usage(self, native: NativeEvent, body: dict[str, Any]) -> Events:
+    def _usage(self, body: dict[str, Any]) -> Events:
         """Every model invocation reports its own usage; the turn's is their sum (cumulative, as canonical)."""
-        usage = _dict(_dict(_dict(body.get("modelInvocationOutput")).get("metadata")).get("usage"))
-        counts = [usage.get("inputTokens"), usage.get("outputTokens")]
-        if not any(isinstance(n, int) and not isinstance(n, bool) for n in counts):
+        usage = mapping(mapping(mapping(body.get("modelInvocationOutput")).get("metadata")).get("usage"))
+        counts = [integer(usage.get("inputTokens")), integer(usage.get("outputTokens"))]
+        if all(count is None for count in counts):
             return []
         for index, count in enumerate(counts):
-            if isinstance(count, int) and not isinstance(count, bool):
+            if count is not None:
                 self.tokens[index] += count
-        return [ev.UsageReported(origin=native.origin(), input_tokens=self.tokens[0], output_tokens=self.tokens[1])]
+        return [ev.UsageReported(input_tokens=self.tokens[0], output_tokens=self.tokens[1])]
 
     # -- return of control ----------------------------------------------------------------------------
 
+    @handles("returnControl")
     def _return_control(self, native: NativeEvent) -> Events:
         if self.returned:
             self._once("LIFECYCLE-744", "a second returnControl: skipped", native)
             return []
         self.returned = True
         data = native.data
-        invocation = _text(data.get("invocationId")) or None
+        invocation = string(data.get("invocationId")) or None
         inputs = data.get("invocationInputs")
         if invocation is None:
             self.flag("LIFECYCLE-745", "returnControl without an invocationId", native)
@@ -314,13 +312,12 @@ class AgentTranslator(Translator):
             count = len(inputs) if isinstance(inputs, list) else "no list of"
             self.flag("LIFECYCLE-745", f"returnControl with {count} invocationInputs (1 to {MAX_INPUTS})", native)
         events: Events = []
-        origin = native.origin()
         if self.rationale is not None:
-            events += [ev.ItemStarted(origin=origin, item_id="rationale", kind="message", role="assistant"),
-                       ev.TextDelta(origin=origin, item_id="rationale", text=self.rationale),
-                       ev.ItemCompleted(origin=origin, item_id="rationale", declared=ev.Declared(status="completed"))]
+            events += [ev.ItemStarted(item_id="rationale", kind="message", role="assistant"),
+                       ev.TextDelta(item_id="rationale", text=self.rationale),
+                       ev.ItemCompleted(item_id="rationale", declared=ev.Declared(status="completed"))]
         pending = []
-        for position, entry in enumerate(inputs if isinstance(inputs, list) else []):
+        for position, entry in enumerate(array(inputs)):
             call = self._input(native, position, entry)
             if call is None:
                 continue
@@ -328,40 +325,39 @@ class AgentTranslator(Translator):
             name, arguments, facts = call
             item_id = f"input.{position}"
             events += [
-                ev.ItemStarted(origin=origin, item_id=item_id, kind="tool_call", name=name, call_id=call_id,
-                               executor="client"),
-                ev.ToolCallDelta(origin=origin, item_id=item_id,
+                ev.ItemStarted(item_id=item_id, kind="tool_call", name=name, call_id=call_id, executor="client"),
+                ev.ToolCallDelta(item_id=item_id,
                                  text=json.dumps(arguments, ensure_ascii=False, separators=(",", ":"))),
-                ev.ItemCompleted(origin=origin, item_id=item_id, declared=ev.Declared(
+                ev.ItemCompleted(item_id=item_id, declared=ev.Declared(
                     status="completed", name=name, call_id=call_id, native=facts)),
             ]
             pending.append(call_id)
         handle = {**({"operation": self.call.operation} if self.call.invokes else {}), **self.ids}
         if invocation is not None:
             handle["invocationId"] = invocation
-        return [*events, ev.Interrupt(origin=origin, kind="return_control", pending=pending, handle=handle)]
+        return [*events, ev.Interrupt(kind="return_control", pending=pending, handle=handle)]
 
     def _input(self, native: NativeEvent, position: int,
                entry: Any) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
         """One invocation input as (name, arguments, the facts its result must repeat)."""
-        members = [key for key in ("functionInvocationInput", "apiInvocationInput") if key in _dict(entry)]
+        members = [key for key in ("functionInvocationInput", "apiInvocationInput") if key in mapping(entry)]
         if len(members) != 1 or not isinstance(entry[members[0]], dict):
             self.flag("LIFECYCLE-745", f"invocationInputs[{position}] is not exactly one functionInvocationInput "
                                        "or apiInvocationInput: skipped", native)
             return None
         body = entry[members[0]]
-        group = _text(body.get("actionGroup"))
+        group = string(body.get("actionGroup"))
         facts: dict[str, Any] = {"actionGroup": group}
         for key in ("actionInvocationType", "agentId", "collaboratorName"):
             if isinstance(body.get(key), str):
                 facts[key] = body[key]
         if members[0] == "functionInvocationInput":
-            function = _text(body.get("function"))
+            function = string(body.get("function"))
             facts |= {"kind": "function", "function": function}
             name, arguments = function, _parameters(body.get("parameters"))
             missing = [] if function else ["function"]
         else:
-            path, method = _text(body.get("apiPath")), _text(body.get("httpMethod"))
+            path, method = string(body.get("apiPath")), string(body.get("httpMethod"))
             facts |= {"kind": "api", "apiPath": path, "httpMethod": method}
             name = f"{method} {path}" if path and method else None
             arguments = _api_arguments(body)
@@ -374,23 +370,23 @@ class AgentTranslator(Translator):
 
     # -- files and exceptions -------------------------------------------------------------------------
 
-    def _files(self, native: NativeEvent) -> None:
-        files = native.data.get("files")
-        for index, item in enumerate(files if isinstance(files, list) else []):
-            raw = _dict(item).get("bytes")
+    @handles("files")
+    def _files(self, native: NativeEvent) -> Events:
+        for index, item in enumerate(array(native.data.get("files"))):
+            raw = mapping(item).get("bytes")
             if raw is not None and decode_blob(raw) is None:
                 self.flag("LIFECYCLE-746", f"files[{index}].bytes is not base64", native)
+        return []
 
     def _exception(self, native: NativeEvent) -> Events:
-        self.ended = True
+        self.end("exception")
         data = native.data
-        code = _text(data.get("code")) if native.type == "[error]" else native.type
-        message = _text(data.get("message")) or _text(data.get("Message")) or code or "error"
-        origin = native.origin()
-        closing = [ev.ItemCompleted(origin=origin, item_id="answer", declared=ev.Declared(status="incomplete"))] \
+        code = string(data.get("code")) if native.type == "[error]" else native.type
+        message = string(data.get("message")) or string(data.get("Message")) or code or "error"
+        closing = [ev.ItemCompleted(item_id="answer", declared=ev.Declared(status="incomplete"))] \
             if self.answer.chunks else []
-        return [*closing, ev.ErrorReported(origin=origin, code=code, message=message, retryable=code in RETRYABLE),
-                ev.TurnCompleted(origin=origin, stop="error", native_stop=code)]
+        return [*closing, ev.ErrorReported(code=code, message=message, retryable=code in RETRYABLE),
+                ev.TurnCompleted(stop="error", native_stop=code)]
 
     def _once(self, check: str, message: str, native: NativeEvent, **details: Any) -> None:
         if check not in self.flagged:
@@ -401,8 +397,8 @@ class AgentTranslator(Translator):
 def _api_arguments(body: dict[str, Any]) -> dict[str, Any]:
     """An API input's arguments: its parameters, and its request body's properties per media type."""
     arguments: dict[str, Any] = {"parameters": _parameters(body.get("parameters"))}
-    content = _dict(_dict(body.get("requestBody")).get("content"))
+    content = mapping(mapping(body.get("requestBody")).get("content"))
     if content:
-        arguments["requestBody"] = {media: _parameters(_dict(part).get("properties"))
+        arguments["requestBody"] = {media: _parameters(mapping(part).get("properties"))
                                     for media, part in content.items()}
     return arguments

@@ -15,6 +15,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.values import string
+
 SERVER_TOOL = "server_tool_use"  # ToolUseBlockStart.type of a tool the model runs itself (Nova system tools)
 # the kind of block each delta member belongs to (ContentBlockDelta -> ContentBlock)
 DELTA_KINDS = {"text": "text", "citation": "text", "reasoningContent": "reasoning", "toolUse": "toolUse",
@@ -40,8 +42,7 @@ class Block:
 
     @property
     def call_id(self) -> str | None:
-        value = self.start.get("toolUseId")
-        return value if isinstance(value, str) else None
+        return string(self.start.get("toolUseId"))
 
     @property
     def is_server(self) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 from harness.providers.base import Fragmenter, fixed_size
 from harness.providers.bedrock_converse.blocks import SERVER_TOOL
 from harness.state import Item, Turn
+from harness.values import mapping, string
 
 STOP_REASONS = {"end_turn": "end_turn", "tool_use": "tool_use", "max_tokens": "max_tokens",
                 "stop_sequence": "stop_sequence", "content_filter": "content_filtered"}
@@ -26,9 +27,9 @@ Native = dict[str, Any]
 
 def signature_of(item: Item) -> str:
     """The signature a reasoning block carries: the one it came with, else a fixed one per item."""
-    text = _dict(_dict(_dict(item.native.get("block")).get("reasoningContent")).get("reasoningText"))
-    signature = text.get("signature")
-    return signature if isinstance(signature, str) else f"sig-{item.item_id}"
+    text = mapping(mapping(mapping(item.native.get("block")).get("reasoningContent")).get("reasoningText"))
+    signature = string(text.get("signature"))
+    return signature if signature is not None else f"sig-{item.item_id}"
 
 
 def encode_turn(turn: Turn, fragments: Fragmenter | None = None, padding: bool = True) -> list[Native]:
@@ -56,13 +57,13 @@ def _block(item: Item, index: int, cut: Fragmenter) -> list[Native]:
 
     head: list[Native] = []
     if item.kind == "message":
-        deltas = [delta("text", piece) for piece in cut(_joined(item.text)) or [""]]
+        deltas = [delta("text", piece) for piece in cut(item.joined("text")) or [""]]
     elif item.kind == "reasoning":
-        redacted = _dict(_dict(item.native.get("block")).get("reasoningContent")).get("redactedContent")
+        redacted = mapping(mapping(item.native.get("block")).get("reasoningContent")).get("redactedContent")
         if isinstance(redacted, str):
             deltas = [delta("reasoningContent", {"redactedContent": redacted})]
         else:
-            deltas = [delta("reasoningContent", {"text": piece}) for piece in cut(_joined(item.reasoning))]
+            deltas = [delta("reasoningContent", {"text": piece}) for piece in cut(item.joined("reasoning"))]
             deltas.append(delta("reasoningContent", {"signature": signature_of(item)}))
     elif item.kind == "tool_call":
         start: Native = {"toolUseId": item.call_id, "name": item.name}
@@ -75,11 +76,3 @@ def _block(item: Item, index: int, cut: Fragmenter) -> list[Native]:
     else:
         raise ValueError(f"the encoder writes message, reasoning and tool_call items, not {item.kind}")
     return [*head, *deltas, {"type": "contentBlockStop", "contentBlockIndex": index}]
-
-
-def _joined(parts: dict[int, str]) -> str:
-    return "".join(parts[part] for part in sorted(parts))
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}

@@ -23,6 +23,7 @@ from harness.findings import Finding, Location, Severity, finding
 from harness.providers.base import Answer, ResumeView
 from harness.providers.bedrock_converse.blocks import SERVER_TOOL, parsed_input
 from harness.state import Interrupt, Item, Turn
+from harness.values import array, mapping
 
 Block = dict[str, Any]
 Message = dict[str, Any]
@@ -32,14 +33,11 @@ Message = dict[str, Any]
 
 
 def messages_of(request: Request) -> list[Message]:
-    body = request.json if isinstance(request.json, dict) else {}
-    messages = body.get("messages")
-    return [m if isinstance(m, dict) else {} for m in messages] if isinstance(messages, list) else []
+    return [mapping(message) for message in array(mapping(request.json).get("messages"))]
 
 
 def content_of(message: Message) -> list[Any]:
-    content = message.get("content")
-    return content if isinstance(content, list) else []
+    return array(message.get("content"))
 
 
 def member(block: Any) -> tuple[str | None, dict[str, Any]]:
@@ -49,7 +47,7 @@ def member(block: Any) -> tuple[str | None, dict[str, Any]]:
     ((name, value),) = block.items()
     if name == "text":
         return name, {"text": value}
-    return name, value if isinstance(value, dict) else {}
+    return name, mapping(value)
 
 
 def _calls(message: Message) -> list[str]:
@@ -95,10 +93,9 @@ def produced(turn: Turn) -> list[Block]:
 def _rebuilt(item: Item) -> Block:
     """A block from canonical fields, for a Turn not folded from a stream (no signature to carry)."""
     if item.kind == "message":
-        return {"text": "".join(item.text[part] for part in sorted(item.text))}
+        return {"text": item.joined("text")}
     if item.kind == "reasoning":
-        text = "".join(item.reasoning[part] for part in sorted(item.reasoning))
-        return {"reasoningContent": {"reasoningText": {"text": text}}}
+        return {"reasoningContent": {"reasoningText": {"text": item.joined("reasoning")}}}
     if item.kind == "tool_call":
         arguments = item.arguments if item.arguments_text is None else parsed_input(item.arguments_text)
         call = {"toolUseId": item.call_id, "name": item.name, "input": arguments}
@@ -257,7 +254,7 @@ def _shape_checks(request: Request, messages: list[Message], exchange: int) -> l
             if problem:
                 found.append(finding("RESUME-702", problem,
                                      Location(exchange=exchange, path=f"messages[{n}].content[{m}].toolResult")))
-    body = request.json if isinstance(request.json, dict) else {}
+    body = mapping(request.json)
     if uses_tools and not isinstance(body.get("toolConfig"), dict):
         found.append(finding("RESUME-703", "the messages hold toolUse/toolResult blocks but no toolConfig is sent",
                              Location(exchange=exchange, path="toolConfig")))
@@ -279,7 +276,7 @@ def _result_problem(result: dict[str, Any]) -> str | None:
 
 
 def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]:
-    body = copy.deepcopy(prior.json) if prior is not None and isinstance(prior.json, dict) else {}
+    body = copy.deepcopy(mapping(prior.json)) if prior is not None else {}
     pending = turn.interrupt.pending if turn.interrupt else []
     missing = [call_id for call_id in pending if call_id not in answers]
     if missing:

@@ -12,15 +12,13 @@ truncation).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote
 
 from harness import events as ev
-from harness.providers.base import NativeEvent, StreamContext, Translator
+from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
 from harness.providers.bedrock_converse.blocks import DELTA_KINDS, IMPLICIT, Block
-
-Events = list[ev.CanonicalEvent]
+from harness.values import integer, mapping, string
 
 STOPS: dict[str, ev.StopReason] = {
     "end_turn": "end_turn", "tool_use": "tool_use", "max_tokens": "max_tokens", "stop_sequence": "stop_sequence",
@@ -33,19 +31,17 @@ EXCEPTIONS = {"internalServerException": True, "modelStreamErrorException": True
 START_MEMBERS = frozenset({"toolUse", "toolResult", "image"})
 REASONING_MEMBERS = frozenset({"text", "signature", "redactedContent"})
 DELTA_MEMBERS = frozenset(DELTA_KINDS)
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
+BLOCK_EVENTS = frozenset({"contentBlockStart", "contentBlockDelta", "contentBlockStop"})
 
 
 def _index(native: NativeEvent) -> int | None:
-    value = native.data.get("contentBlockIndex")
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    value = integer(native.data.get("contentBlockIndex"))
+    return value if value is not None and value >= 0 else None
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def is_error(native: NativeEvent) -> bool:
+    """A modelled exception, or an unmodelled ``error`` message (read as {code, message}, its code its type)."""
+    return native.type in EXCEPTIONS or native.data.get("code") == native.type
 
 
 def model_of(path: str) -> str | None:
@@ -66,45 +62,44 @@ class ConverseTranslator(Translator):
         self._stop: str | None = None
         self._stopped = False
         self._metadata = False
-        self._ended: str | None = None  # "metadata" or "exception": what ended the stream
-        self._after_end_flagged = False
-        self._handlers: dict[str, Callable[[NativeEvent], Events]] = {
-            "contentBlockStart": self._block_start, "contentBlockDelta": self._block_delta,
-            "contentBlockStop": self._block_stop, "messageStop": self._message_stop, "metadata": self._metadata_event,
-        }
 
-    def translate(self, native: NativeEvent) -> Events:
+    def route(self, native: NativeEvent) -> Events:
+        """D.3: messageStart comes first (an exception may come before it: throttled before the model
+        ran); exceptions end the stream whatever it was doing; no block event after messageStop."""
         kind = native.type
-        known = kind == "messageStart" or kind in self._handlers
-        error = kind in EXCEPTIONS or native.data.get("code") == kind  # an `error` message: {code, message}
-        if not (known or error):
-            return []  # an event type newer than the model: SCHEMA-002 logs it, botocore drops it (E.5.2)
-        if self._ended:
-            if not self._after_end_flagged:
-                self._after_end_flagged = True
-                check = "LIFECYCLE-709" if self._ended == "exception" else "LIFECYCLE-706"
-                self.flag(check, f"{kind} after the stream ended with {self._ended}", native)
-            return []
         if kind == "messageStart":
-            return self._message_start(native)
+            return self.dispatch(native)
+        error = is_error(native)
+        if not error and kind not in self.handlers:
+            return []  # an event type newer than the model: SCHEMA-002 logs it, botocore drops it (E.5.2)
         events: Events = []
         if not self._started:
-            if not error:  # an exception may legitimately come first (throttled before the model ran)
+            if not error:
                 self.flag("LIFECYCLE-701", f"{kind} before messageStart", native)
-            events = self._turn_started(native)
+            events = self._turn_started()
         if error:
             return events + self._exception(native)
-        if self._stopped and kind in ("contentBlockStart", "contentBlockDelta", "contentBlockStop"):
+        if self._stopped and kind in BLOCK_EVENTS:
             self.flag("LIFECYCLE-706", f"{kind} after messageStop: dropped", native)
             return events
-        return events + self._handlers[kind](native)
+        return events + self.dispatch(native)
+
+    def counts_after_end(self, native: NativeEvent) -> bool:
+        """Exceptions count too, whatever their type (an unmodelled error's type is its code)."""
+        return native.type in self.handlers or is_error(native)
+
+    def after_end(self, native: NativeEvent) -> tuple[str, str]:
+        """``ended`` is "exception" or "metadata": D.3.10 and D.3.9 each have their own check."""
+        check = "LIFECYCLE-709" if self.ended == "exception" else "LIFECYCLE-706"
+        return check, f"{native.type} after the stream ended with {self.ended}"
 
     # -- the message -------------------------------------------------------------------------------
 
-    def _turn_started(self, native: NativeEvent) -> Events:
+    def _turn_started(self) -> Events:
         self._started = True
-        return [ev.TurnStarted(origin=native.origin(), model=model_of(self.context.exchange.request.path))]
+        return [ev.TurnStarted(model=model_of(self.context.exchange.request.path))]
 
+    @handles("messageStart")
     def _message_start(self, native: NativeEvent) -> Events:
         if self._started:
             self.flag("LIFECYCLE-701", "a second messageStart", native)
@@ -112,8 +107,9 @@ class ConverseTranslator(Translator):
         role = native.data.get("role")
         if role != "assistant":
             self.flag("LIFECYCLE-701", f"messageStart with role {role!r}", native, expected="assistant", actual=role)
-        return self._turn_started(native)
+        return self._turn_started()
 
+    @handles("messageStop")
     def _message_stop(self, native: NativeEvent) -> Events:
         if self._stopped:
             self.flag("LIFECYCLE-706", "a second messageStop", native)
@@ -121,7 +117,7 @@ class ConverseTranslator(Translator):
         self._stopped = True
         events = self._close_open(native, report=True)
         stop = native.data.get("stopReason")
-        self._stop = stop if isinstance(stop, str) else None
+        self._stop = string(stop)
         if self._stop not in STOPS:
             self.flag("LIFECYCLE-708", f"stopReason {stop!r} is not a documented value", native,
                       expected=sorted(STOPS), actual=stop)
@@ -130,9 +126,10 @@ class ConverseTranslator(Translator):
             if not pending:
                 self.flag("LIFECYCLE-707", "stopReason tool_use but the message holds no client toolUse block", native)
             else:
-                events.append(ev.Interrupt(origin=native.origin(), kind="tool_calls", pending=pending))
-        return events + (self._completed(native) if self._metadata else [])
+                events.append(ev.Interrupt(kind="tool_calls", pending=pending))
+        return events + (self._completed() if self._metadata else [])
 
+    @handles("metadata")
     def _metadata_event(self, native: NativeEvent) -> Events:
         if self._metadata:
             self.flag("LIFECYCLE-706", "a second metadata event", native)
@@ -140,39 +137,38 @@ class ConverseTranslator(Translator):
         self._metadata = True
         if not self._stopped:
             self.flag("LIFECYCLE-706", "metadata before messageStop (metadata is the last event)", native)
-        usage = _dict(native.data.get("usage"))
-        counts = {"input_tokens": _int(usage.get("inputTokens")), "output_tokens": _int(usage.get("outputTokens")),
-                  "total_tokens": _int(usage.get("totalTokens")),
-                  "cached_tokens": _int(usage.get("cacheReadInputTokens"))}
+        usage = mapping(native.data.get("usage"))
+        counts = {"input_tokens": integer(usage.get("inputTokens")),
+                  "output_tokens": integer(usage.get("outputTokens")),
+                  "total_tokens": integer(usage.get("totalTokens")),
+                  "cached_tokens": integer(usage.get("cacheReadInputTokens"))}
         events: Events = []
         if any(value is not None for value in counts.values()):
-            events.append(ev.UsageReported(origin=native.origin(), **counts))
-        return events + (self._completed(native) if self._stopped else [])
+            events.append(ev.UsageReported(**counts))
+        return events + (self._completed() if self._stopped else [])
 
-    def _completed(self, native: NativeEvent) -> Events:
-        self._ended = "metadata"
-        return [ev.TurnCompleted(origin=native.origin(), stop=STOPS.get(self._stop or "", "other"),
-                                 native_stop=self._stop)]
+    def _completed(self) -> Events:
+        self.end("metadata")
+        return [ev.TurnCompleted(stop=STOPS.get(self._stop or "", "other"), native_stop=self._stop)]
 
     def _exception(self, native: NativeEvent) -> Events:
         """D.3.10: terminal. A modelled exception carries ``message`` (ModelStreamErrorException also the
         model's own status and message); an unmodelled ``error`` message came as {code, message}."""
         data = native.data
         text = next((data[key] for key in ("message", "Message") if isinstance(data.get(key), str)), native.type)
-        original = data.get("originalMessage")
-        if isinstance(original, str) and original:
+        original = string(data.get("originalMessage"))
+        if original:
             text = f"{text} (model said {data.get('originalStatusCode')}: {original})"
-        self._ended = "exception"
+        self.end("exception")
         return [*self._close_open(native, report=False),
-                ev.ErrorReported(origin=native.origin(), code=native.type, message=text,
-                                 retryable=EXCEPTIONS.get(native.type)),
-                ev.TurnCompleted(origin=native.origin(), stop="error", native_stop=native.type)]
+                ev.ErrorReported(code=native.type, message=text, retryable=EXCEPTIONS.get(native.type)),
+                ev.TurnCompleted(stop="error", native_stop=native.type)]
 
     # -- unions ---------------------------------------------------------------------------------------
 
     def _member(self, union: Any, known: frozenset[str], native: NativeEvent, where: str) -> tuple[str, Any] | None:
         """The one member set in a union, or None (flagged: none or several set, or one unknown)."""
-        members = [key for key, value in _dict(union).items() if value is not None]
+        members = [key for key, value in mapping(union).items() if value is not None]
         if len(members) != 1:
             self.flag("LIFECYCLE-702", f"{where} sets {len(members)} members {members}, not exactly one", native,
                       actual=members)
@@ -184,6 +180,7 @@ class ConverseTranslator(Translator):
 
     # -- content blocks -------------------------------------------------------------------------------
 
+    @handles("contentBlockStart")
     def _block_start(self, native: NativeEvent) -> Events:
         index = self._valid_index(native)
         member = self._member(native.data.get("start"), START_MEMBERS, native, "start")
@@ -195,7 +192,7 @@ class ConverseTranslator(Translator):
             self.flag("LIFECYCLE-703", f"contentBlockStart for block {index}, which "
                                        f"{'already started' if block.start else 'already has deltas'}", native)
             return []
-        return self._open(Block(index=index, kind=kind, item_id=str(index), start=_dict(start)), native)
+        return self._open(Block(index=index, kind=kind, item_id=str(index), start=mapping(start)), native)
 
     def _valid_index(self, native: NativeEvent) -> int | None:
         index = _index(native)
@@ -212,24 +209,22 @@ class ConverseTranslator(Translator):
             self.flag("LIFECYCLE-704", f"block {block.index} begins while block {still_open[0]} is open", native)
         self._next_index = max(self._next_index, block.index + 1)
         self._blocks[block.index] = block
-        origin, item_id = native.origin(), block.item_id
+        item_id = block.item_id
         if block.kind == "text":
-            return [ev.ItemStarted(origin=origin, item_id=item_id, kind="message", role="assistant")]
+            return [ev.ItemStarted(item_id=item_id, kind="message", role="assistant")]
         if block.kind == "reasoning":
-            return [ev.ItemStarted(origin=origin, item_id=item_id, kind="reasoning")]
+            return [ev.ItemStarted(item_id=item_id, kind="reasoning")]
         if block.kind == "toolUse":
             self._register_call(block, native)
-            name = block.start.get("name")
-            return [ev.ItemStarted(origin=origin, item_id=item_id, kind="tool_call", call_id=block.call_id,
-                                   name=name if isinstance(name, str) else None,
+            return [ev.ItemStarted(item_id=item_id, kind="tool_call", call_id=block.call_id,
+                                   name=string(block.start.get("name")),
                                    executor="server" if block.is_server else "client")]
         if block.kind == "toolResult":
             if block.call_id not in self._server_ids:
                 self.flag("LIFECYCLE-712", f"toolResult block for {block.call_id!r}, which no earlier server toolUse "
                                            "has", native, actual=block.call_id)
-            return [ev.ItemStarted(origin=origin, item_id=item_id, kind="tool_result", call_id=block.call_id,
-                                   executor="server")]
-        return [ev.ItemStarted(origin=origin, item_id=item_id, kind="other")]
+            return [ev.ItemStarted(item_id=item_id, kind="tool_result", call_id=block.call_id, executor="server")]
+        return [ev.ItemStarted(item_id=item_id, kind="other")]
 
     def _register_call(self, block: Block, native: NativeEvent) -> None:
         call_id = block.call_id
@@ -241,6 +236,7 @@ class ConverseTranslator(Translator):
         if block.is_server:
             self._server_ids.add(call_id)
 
+    @handles("contentBlockDelta")
     def _block_delta(self, native: NativeEvent) -> Events:
         index = self._valid_index(native)
         member = self._member(native.data.get("delta"), DELTA_MEMBERS, native, "delta")
@@ -269,19 +265,18 @@ class ConverseTranslator(Translator):
         return events + self._apply(block, name, value, native)
 
     def _apply(self, block: Block, name: str, value: Any, native: NativeEvent) -> Events:
-        origin = native.origin()
         if name == "text" and isinstance(value, str):
             block.parts.append(value)
-            return [ev.TextDelta(origin=origin, item_id=block.item_id, text=value)]
-        if name == "toolUse" and isinstance(_dict(value).get("input"), str):
+            return [ev.TextDelta(item_id=block.item_id, text=value)]
+        if name == "toolUse" and isinstance(mapping(value).get("input"), str):
             block.parts.append(value["input"])
-            return [ev.ToolCallDelta(origin=origin, item_id=block.item_id, text=value["input"])]
+            return [ev.ToolCallDelta(item_id=block.item_id, text=value["input"])]
         if name == "reasoningContent":
             return self._reasoning(block, value, native)
         if name == "toolResult" and isinstance(value, list):
             block.results.extend(value)
         elif name == "image":
-            block.image.update(_dict(value))
+            block.image.update(mapping(value))
         return []  # citations are response-only; a wrong value type is SCHEMA-001's
 
     def _reasoning(self, block: Block, union: Any, native: NativeEvent) -> Events:
@@ -306,8 +301,9 @@ class ConverseTranslator(Translator):
         if block.signatures:
             self.flag("LIFECYCLE-711", f"reasoning text after the signature of block {block.index}", native)
         block.parts.append(value)
-        return [ev.ReasoningDelta(origin=native.origin(), item_id=block.item_id, text=value)]
+        return [ev.ReasoningDelta(item_id=block.item_id, text=value)]
 
+    @handles("contentBlockStop")
     def _block_stop(self, native: NativeEvent) -> Events:
         index = self._valid_index(native)
         if index is None:
@@ -317,19 +313,18 @@ class ConverseTranslator(Translator):
             self.flag("LIFECYCLE-703", f"contentBlockStop for block {index}, which "
                                        f"{'already stopped' if block else 'never began'}", native)
             return []
-        return self._close(block, native, "completed")
+        return self._close(block, "completed")
 
-    def _close(self, block: Block, native: NativeEvent, status: str) -> Events:
+    def _close(self, block: Block, status: str) -> Events:
         block.closed = True
-        origin = native.origin()
         events: Events = []
         if block.kind == "toolUse" and not block.parts:
-            events.append(ev.ToolCallDelta(origin=origin, item_id=block.item_id, text=""))  # D.4: empty means {}
+            events.append(ev.ToolCallDelta(item_id=block.item_id, text=""))  # D.4: empty means {}
         elif block.kind == "toolResult":
-            events.append(ev.ToolResult(origin=origin, call_id=block.call_id or "", output=block.results,
+            events.append(ev.ToolResult(call_id=block.call_id or "", output=block.results,
                                         is_error=block.start.get("status") == "error", executor="server"))
         declared = ev.Declared(status=status, call_id=block.call_id, native={"block": block.final()})
-        return [*events, ev.ItemCompleted(origin=origin, item_id=block.item_id, declared=declared)]
+        return [*events, ev.ItemCompleted(item_id=block.item_id, declared=declared)]
 
     def _close_open(self, native: NativeEvent, report: bool) -> Events:
         events: Events = []
@@ -338,6 +333,6 @@ class ConverseTranslator(Translator):
                 continue
             if report:
                 self.flag("LIFECYCLE-703", f"block {block.index} never got its contentBlockStop", native)
-            events += self._close(block, native, "incomplete")
+            events += self._close(block, "incomplete")
         return events
 

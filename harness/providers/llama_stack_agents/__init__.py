@@ -22,6 +22,7 @@ from harness.providers.llama_stack_agents.checks import CHECKS
 from harness.providers.llama_stack_agents.routes import AGENTS
 from harness.providers.llama_stack_agents.translator import LlamaStackTranslator
 from harness.state import Turn
+from harness.values import mapping, string
 from harness.wire.frames import Frame
 
 __all__ = ["LlamaStackAgents"]
@@ -45,9 +46,8 @@ class LlamaStackAgents(Provider):
     def native_type(self, payload: dict[str, Any], frame: Frame) -> str | None:
         """``event.payload.event_type``; a frame holding only ``error`` is the in-stream error (A.2)."""
         event = payload.get("event")
-        body = event.get("payload") if isinstance(event, dict) else None
-        kind = body.get("event_type") if isinstance(body, dict) else None
-        if isinstance(kind, str):
+        kind = string(mapping(mapping(event).get("payload")).get("event_type"))
+        if kind is not None:
             return kind
         return "error" if event is None and "error" in payload else None
 

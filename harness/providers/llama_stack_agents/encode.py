@@ -41,7 +41,7 @@ def encode_turn(turn: Turn, fragments: Fragmenter | None = None) -> list[dict[st
         raise ValueError(f"one inference step streams one message and tool calls, not {others or 'two messages'}")
     progress = {"event_type": "step_progress", "step_type": "inference", "step_id": step_id}
     natives = [chunk({"event_type": "step_start", "step_type": "inference", "step_id": step_id, "metadata": {}})]
-    text = "".join(messages[0].text[p] for p in sorted(messages[0].text)) if messages else ""
+    text = messages[0].joined("text") if messages else ""
     if messages:
         natives += [chunk({**progress, "delta": {"type": "text", "text": piece}}) for piece in cut(text) or [""]]
     tool_calls = [_tool_call(item) for item in tools]

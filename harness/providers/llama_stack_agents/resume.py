@@ -21,6 +21,7 @@ from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
 from harness.providers.llama_stack_agents.routes import resume_path, route
 from harness.state import Turn
+from harness.values import mapping
 
 
 def is_continuation(request: Request) -> bool:
@@ -43,7 +44,7 @@ def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
             return []
         return [finding("RESUME-920", "a resume after a turn that completed (the server resumes the session's last "
                                       "turn, or answers with an error frame: R-7, R-8)", where.with_(path="uri"))]
-    body = request.json if isinstance(request.json, dict) else {}
+    body = mapping(request.json)
     found: list[Finding] = []
     if body.get("stream") is not True:
         found.append(finding("RESUME-921", f"stream is {body.get('stream')!r}: the reference server answers 501 to a "

@@ -18,32 +18,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness import events as ev
-from harness.providers.base import NativeEvent, StreamContext, Translator
+from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
 from harness.providers.llama_stack_agents import calls
 from harness.providers.llama_stack_agents.calls import equal
 from harness.providers.llama_stack_agents.resume import tool_names
 from harness.providers.llama_stack_agents.routes import Route, route
+from harness.values import array, mapping, name, string
 
-Events = list[ev.CanonicalEvent]
 TERMINAL = ("turn_complete", "turn_awaiting_input")
 STEP_EVENTS = ("step_start", "step_progress", "step_complete")
 _STATUS = re.compile(r"^(\d{3}):")
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
 def payload(native: NativeEvent) -> dict[str, Any]:
-    return _dict(_dict(native.data.get("event")).get("payload"))
+    return mapping(mapping(native.data.get("event")).get("payload"))
 
 
 def content_text(content: Any) -> str:
@@ -89,11 +77,9 @@ class LlamaStackTranslator(Translator):
     def __init__(self, context: StreamContext) -> None:
         super().__init__(context)
         self._route: Route | None = route(context.exchange.request)
-        body = _dict(context.exchange.request.json)
-        self._responses = _list(body.get("tool_responses"))  # what a resume request answered (R-5)
+        body = mapping(context.exchange.request.json)
+        self._responses = array(body.get("tool_responses"))  # what a resume request answered (R-5)
         self._started = False
-        self._ended = False
-        self._after_end_flagged = False
         self._steps: dict[tuple[str, str], _Step] = {}
         self._open: _Step | None = None  # the step most recently started and not completed (A-9)
         self._step_events = 0
@@ -106,52 +92,56 @@ class LlamaStackTranslator(Translator):
     # -- entry points ----------------------------------------------------------------------------------
 
     def translate(self, native: NativeEvent) -> Events:
-        kind = native.type
-        if kind == "[DONE]":
+        """``[DONE]`` is no frame of the stream: flagged and tolerated wherever it stands, after the
+        terminal frame too (where it is not what came after the end). A call's item is written once
+        its executor is known, frames after the step that produced it, and keeps that step's origin
+        (``_Call.origin``)."""
+        if native.type == "[DONE]":
             self.flag("LIFECYCLE-909", "a data: [DONE] sentinel, which the Agents API never sends (A.2), tolerated",
                       native)
             return []
-        if self._ended:
-            if not self._after_end_flagged:
-                self._after_end_flagged = True
-                self.flag("LIFECYCLE-901", f"{kind} after the terminal frame", native)
-            return []
-        out = self._ensure_started(native)
-        if kind == "turn_start":
-            if not out:
-                self.flag("LIFECYCLE-909", "turn_start is not the first frame (A-4)", native)
-            return out
-        if kind in STEP_EVENTS:
-            out += self._step_event(native)
-        elif kind in TERMINAL:
-            out += self._terminal(native)
-        elif kind == "error":
-            out += self._error(native)
-        for event in out:
-            event.origin = event.origin if event.origin.frame is not None else native.origin()
-        return out  # other types: SCHEMA-002 from the pipeline, nothing to translate
+        return super().translate(native)
+
+    def route(self, native: NativeEvent) -> Events:
+        """A-4: the first frame, whatever its type (unknown types: SCHEMA-002 from the pipeline), opens
+        the turn; when it is turn_start, that is all it does."""
+        if self._started:
+            return self.dispatch(native)
+        opening = self._start(native)
+        return opening if native.type == "turn_start" else opening + self.dispatch(native)
+
+    def counts_after_end(self, native: NativeEvent) -> bool:
+        """A-2: the terminal frame is the last one; anything after it counts."""
+        return True
+
+    def after_end(self, native: NativeEvent) -> tuple[str, str]:
+        return "LIFECYCLE-901", f"{native.type} after the terminal frame"
 
     def finish(self) -> Events:
         """No terminal frame: the reducer reports LIFECYCLE-005; calls that arrived are still written."""
-        return [] if self._ended else self._write_waiting(None)
+        return [] if self.ended is not None else self._write_waiting(None)
 
     # -- the turn ---------------------------------------------------------------------------------------
 
-    def _ensure_started(self, native: NativeEvent) -> Events:
-        if self._started:
-            return []
+    def _start(self, native: NativeEvent) -> Events:
         self._started = True
         where = self._route
-        turn_id = _str(payload(native).get("turn_id")) if native.type == "turn_start" else None
+        turn_id = name(payload(native).get("turn_id")) if native.type == "turn_start" else None
         facts = {"api": where.base, "agent_id": where.agent_id} if where else None
-        return [ev.TurnStarted(origin=native.origin(), session_id=where.session_id if where else None,
+        return [ev.TurnStarted(session_id=where.session_id if where else None,
                                response_id=turn_id or (where.turn_id if where else None), native=facts)]
 
+    @handles("turn_start")
+    def _turn_start(self, native: NativeEvent) -> Events:
+        """Only a turn_start that is not the first frame comes here (``route``)."""
+        self.flag("LIFECYCLE-909", "turn_start is not the first frame (A-4)", native)
+        return []
+
+    @handles("error")
     def _error(self, native: NativeEvent) -> Events:
         """A.2: the handler failed after the 200 went out; the frame ends the stream and fails the turn."""
-        self._ended = True
-        message = _dict(native.data.get("error")).get("message")
-        text = message if isinstance(message, str) and message else "error frame without a message"
+        self.end("error")
+        text = name(mapping(native.data.get("error")).get("message")) or "error frame without a message"
         status = _STATUS.match(text)
         return [*self._close_steps(native, report=False), *self._write_waiting(None),
                 ev.ErrorReported(code=status.group(1) if status else None, message=text),
@@ -159,9 +149,10 @@ class LlamaStackTranslator(Translator):
 
     # -- steps (A-7..A-9, A-13) -------------------------------------------------------------------------
 
+    @handles(*STEP_EVENTS)
     def _step_event(self, native: NativeEvent) -> Events:
         data = payload(native)
-        kind, step_id = _str(data.get("step_type")), _str(data.get("step_id"))
+        kind, step_id = name(data.get("step_type")), name(data.get("step_id"))
         if kind is None or step_id is None:
             return []  # the schema says what is missing
         self._step_events += 1
@@ -179,8 +170,8 @@ class LlamaStackTranslator(Translator):
                       native)
             return []
         if native.type == "step_progress":
-            return self._progress(native, step, _dict(data.get("delta")))
-        return self._complete(native, step, _dict(data.get("step_details")))
+            return self._progress(native, step, mapping(data.get("delta")))
+        return self._complete(native, step, mapping(data.get("step_details")))
 
     def _step_start(self, native: NativeEvent, kind: str, step_id: str, step: _Step | None) -> Events:
         if step is not None:
@@ -220,15 +211,15 @@ class LlamaStackTranslator(Translator):
         if not isinstance(text, str):
             self.flag("ASSEMBLY-910", "a text delta without a text string", native)
             return []
-        out = self._open_text(native, step)
+        out = self._open_text(step)
         step.text.append(text)  # type: ignore[union-attr]
         return [*out, ev.TextDelta(item_id=step.text_id, text=text)]
 
-    def _open_text(self, native: NativeEvent, step: _Step) -> Events:
+    def _open_text(self, step: _Step) -> Events:
         if step.text is not None:
             return []
         step.text = []
-        return [ev.ItemStarted(origin=native.origin(), item_id=step.text_id, kind="message", role="assistant")]
+        return [ev.ItemStarted(item_id=step.text_id, kind="message", role="assistant")]
 
     def _call_delta(self, native: NativeEvent, step: _Step, delta: dict[str, Any]) -> Events:
         """A.5: started -> "", in_progress -> a string fragment, succeeded -> a ToolCall, failed -> a string."""
@@ -264,7 +255,7 @@ class LlamaStackTranslator(Translator):
             self._turn_ids.add(turn_id)
         self._details.append(details)
         if step.kind == "inference":
-            return self._inference_done(native, step, _dict(details.get("model_response")))
+            return self._inference_done(native, step, mapping(details.get("model_response")))
         if step.kind == "tool_execution":
             return self._tool_step_done(native, step, details)
         if step.kind == "shield_call":
@@ -274,7 +265,7 @@ class LlamaStackTranslator(Translator):
     # -- inference: text (A-11) and calls (A-12, A.7) -------------------------------------------------------
 
     def _inference_done(self, native: NativeEvent, step: _Step, response: dict[str, Any]) -> Events:
-        finals = _list(response.get("tool_calls"))
+        finals = array(response.get("tool_calls"))
         out = self._settle_text(native, step, content_text(response.get("content")), bool(finals))
         problems = [problem for problem in map(calls.shape_problem, finals) if problem]
         if problems:
@@ -307,7 +298,7 @@ class LlamaStackTranslator(Translator):
         if content != streamed and content.startswith(streamed):
             self.flag("ASSEMBLY-915", f"model_response.content extends the streamed text by {len(content) - len(streamed)}"
                                       " characters: taken from step_details", native)
-            out += self._open_text(native, step)
+            out += self._open_text(step)
             step.text.append(content[len(streamed):])  # type: ignore[union-attr]
             out.append(ev.TextDelta(item_id=step.text_id, text=content[len(streamed):]))
         elif content != streamed and not (content == "" and has_calls):
@@ -360,11 +351,11 @@ class LlamaStackTranslator(Translator):
                      origin=native.origin())
 
     def _tool_step_done(self, native: NativeEvent, step: _Step, details: dict[str, Any]) -> Events:
-        ran = [call for call in _list(details.get("tool_calls")) if isinstance(call, dict)]
-        responses = [response for response in _list(details.get("tool_responses")) if isinstance(response, dict)]
-        names = {call["call_id"]: call.get("tool_name") for call in ran if _str(call.get("call_id"))}
+        ran = [call for call in array(details.get("tool_calls")) if isinstance(call, dict)]
+        responses = [response for response in array(details.get("tool_responses")) if isinstance(response, dict)]
+        names = {call["call_id"]: call.get("tool_name") for call in ran if name(call.get("call_id"))}
         strays = [r.get("call_id") for r in responses
-                  if ran and (_str(r.get("call_id")) not in names or names[r["call_id"]] != r.get("tool_name"))]
+                  if ran and (name(r.get("call_id")) not in names or names[r["call_id"]] != r.get("tool_name"))]
         if strays:
             self.flag("ASSEMBLY-917", f"tool_responses {strays} answer no call of the step (by call_id and "
                                       "tool_name)", native)
@@ -386,13 +377,13 @@ class LlamaStackTranslator(Translator):
         if self._route is None or not self._route.is_resume:
             return
         paused = self._paused_calls()
-        echoed = {_str(call.get("call_id")): call.get("tool_name") for call in ran}
+        echoed = {name(call.get("call_id")): call.get("tool_name") for call in ran}
         if paused is not None and echoed and echoed != paused:
             self.flag("RESUME-925", "the echoed tool_calls are not the calls the turn paused on", native,
                       expected=sorted(paused.items()), actual=sorted(echoed.items(), key=str))
 
         def key(response: Any) -> tuple[Any, ...]:
-            response = _dict(response)
+            response = mapping(response)
             return response.get("call_id"), response.get("tool_name"), response.get("content")
 
         if not equal([key(r) for r in responses], [key(r) for r in self._responses]):
@@ -405,18 +396,17 @@ class LlamaStackTranslator(Translator):
         if previous is None or previous.interrupt is None:
             return None
         pending = set(previous.interrupt.pending)
-        return {call_id: name for call_id, name in tool_names(previous).items() if call_id in pending}
+        return {call_id: tool for call_id, tool in tool_names(previous).items() if call_id in pending}
 
     def _shield_done(self, native: NativeEvent, step: _Step, details: dict[str, Any]) -> Events:
         """A shield that reports an error-level violation ends the turn with its user message."""
-        violation = _dict(details.get("violation"))
+        violation = mapping(details.get("violation"))
         if violation.get("violation_level") != "error":
             return []
         self._blocked = True
         item_id = f"{step.step_id}/shield"
-        message = violation.get("user_message")
         return [ev.ItemStarted(item_id=item_id, kind="message", role="assistant"),
-                ev.RefusalDelta(item_id=item_id, text=message if isinstance(message, str) else ""),
+                ev.RefusalDelta(item_id=item_id, text=string(violation.get("user_message")) or ""),
                 ev.ItemCompleted(item_id=item_id, declared=ev.Declared(status="completed"))]
 
     def _close_steps(self, native: NativeEvent, report: bool) -> Events:
@@ -433,19 +423,20 @@ class LlamaStackTranslator(Translator):
 
     # -- the terminal frame (A-2, A-5, A-6, A-10, A-15..A-17, R-6, A-19) ---------------------------------------
 
+    @handles(*TERMINAL)
     def _terminal(self, native: NativeEvent) -> Events:
-        self._ended = True
-        turn = _dict(payload(native).get("turn"))
-        output = _dict(turn.get("output_message"))
-        finals = [call for call in _list(output.get("tool_calls")) if isinstance(call, dict)]
+        self.end(native.type)
+        turn = mapping(payload(native).get("turn"))
+        output = mapping(turn.get("output_message"))
+        finals = [call for call in array(output.get("tool_calls")) if isinstance(call, dict)]
         awaiting = native.type == "turn_awaiting_input"
-        turn_id = _str(turn.get("turn_id"))
+        turn_id = name(turn.get("turn_id"))
         self._check_identity(native, turn, turn_id)
         out = self._close_steps(native, report=True)
         if awaiting != bool(finals):
             self.flag("LIFECYCLE-907", f"{native.type} with {len(finals)} call(s) in output_message.tool_calls",
                       native)
-        pending = [call["call_id"] for call in finals if _str(call.get("call_id"))]
+        pending = [call["call_id"] for call in finals if name(call.get("call_id"))]
         if awaiting:
             self._check_pending(native, pending)
         elif self._waiting:
@@ -460,7 +451,7 @@ class LlamaStackTranslator(Translator):
         if awaiting and finals:
             handle = {key: value for key, value in (
                 ("agent_id", self._route.agent_id if self._route else None),
-                ("session_id", _str(turn.get("session_id")) or (self._route.session_id if self._route else None)),
+                ("session_id", name(turn.get("session_id")) or (self._route.session_id if self._route else None)),
                 ("turn_id", turn_id)) if value}
             if turn_id is None:
                 self.flag("RESUME-001", "the paused turn has no turn_id to resume", native)
@@ -473,8 +464,8 @@ class LlamaStackTranslator(Translator):
             stop = "content_filter"
         else:
             stop = "max_tokens" if stop_reason == "out_of_tokens" else "end_turn"
-        return [*out, ev.TurnCompleted(stop=stop, native_stop=stop_reason if isinstance(stop_reason, str)
-                                       else native.type)]
+        native_stop = string(stop_reason)
+        return [*out, ev.TurnCompleted(stop=stop, native_stop=native.type if native_stop is None else native_stop)]
 
     def _check_pending(self, native: NativeEvent, pending: list[str]) -> None:
         """A-16: the paused calls are the stream's calls no server step ran (and only those)."""
@@ -495,7 +486,7 @@ class LlamaStackTranslator(Translator):
             self.flag("LIFECYCLE-905", f"turn.session_id is {session!r}, the request's session is "
                                        f"{self._route.session_id}", native, expected=self._route.session_id,
                       actual=session)
-        steps = _list(turn.get("steps"))
+        steps = array(turn.get("steps"))
         streamed = self._details
         if len(steps) < len(streamed) or (streamed and not equal(steps[len(steps) - len(streamed):], streamed)):
             self.flag("LIFECYCLE-906", "turn.steps does not end with the step_details this stream completed, in "
@@ -509,7 +500,7 @@ class LlamaStackTranslator(Translator):
             before = steps[:len(steps) - len(streamed)]
             if not before:
                 self.flag("RESUME-926", "the resumed turn's steps do not keep the steps from before the pause", native)
-            strangers = sorted({str(_dict(step).get("turn_id")) for step in before} - {str(turn_id)})
+            strangers = sorted({str(mapping(step).get("turn_id")) for step in before} - {str(turn_id)})
             if strangers:
                 self.flag("RESUME-926", f"steps from before the pause belong to turn(s) {strangers}, the resumed turn "
                                         f"is {turn_id}", native, expected=turn_id, actual=strangers[0])
