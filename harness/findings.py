@@ -44,6 +44,8 @@ class Finding(BaseModel):
     location: Location = Location()
     expected: Any = None
     actual: Any = None
+    count: int | None = None  # the same fault seen this many times in the exchange (None: once)
+    last: Location | None = None  # where it was seen last, when more than once
 
 
 def finding(

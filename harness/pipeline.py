@@ -33,7 +33,7 @@ from harness.findings import Finding, Location, Severity, finding
 from harness.registry import catalogue
 from harness.providers.base import NativeEvent, Provider, StreamContext, Translator
 from harness.reducer import Reducer
-from harness.report.model import CassetteReport, ExchangeReport, capped
+from harness.report.model import CassetteReport, ExchangeReport, aggregated, capped
 from harness.sequencer import Sequencer
 from harness.state import ErrorInfo, Turn
 from harness.wire.eventstream import EventStreamDecoder, looks_like_eventstream
@@ -144,7 +144,7 @@ def _run_exchange(
 ) -> tuple[ExchangeReport, tuple[Provider, Turn, Request] | None]:
     with _collector_paused():
         result, turn = _exchange(exchange, previous, keep_events)
-    result.findings, result.dropped = capped(result.findings)
+    result.findings, result.dropped = capped(aggregated(result.findings))
     return result, turn
 
 

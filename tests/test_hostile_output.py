@@ -148,17 +148,24 @@ def test_a_report_never_overwrites_another_or_an_input(runner: CliRunner, tmp_pa
     assert cassette.read_bytes() == CASSETTE.read_bytes() and not out.exists()
 
 
-def test_a_rule_broken_on_every_event_is_reported_a_bounded_number_of_times() -> None:
+def test_a_rule_broken_on_every_event_is_one_finding_with_its_count() -> None:
     from harness.pipeline import run_body
-    from harness.report.data import exchange_data
-    from harness.report.model import MAX_PER_CHECK
 
     body = b"data: {broken\n\n" * 5000 + b"data: [DONE]\n\n"
     result = run_body("openai-chat", body)
-    wire = [f for f in result.findings if f.check == "WIRE-004"]
-    assert len(wire) == MAX_PER_CHECK and wire[0].location.frame == 0  # the first ones, where it starts
-    assert result.dropped["WIRE-004"] == 5000 - MAX_PER_CHECK
-    assert exchange_data(result)["dropped_findings"] == {"WIRE-004": 5000 - MAX_PER_CHECK}
+    [wire] = [f for f in result.findings if f.check == "WIRE-004"]
+    assert wire.count == 5000 and wire.location.frame == 0 and wire.last is not None and wire.last.frame == 4999
+
+
+@settings(max_examples=20, deadline=None)
+@given(distinct=st.integers(0, 400))
+def test_distinct_faults_past_the_cap_are_counted_not_kept(distinct: int) -> None:
+    from harness.report.model import MAX_PER_CHECK, capped
+
+    findings = [finding("SCHEMA-001", f"item {chr(0x4e00 + n)} is wrong") for n in range(distinct)]
+    kept, dropped = capped(findings)
+    assert kept == findings[:MAX_PER_CHECK]
+    assert dropped == ({"SCHEMA-001": distinct - MAX_PER_CHECK} if distinct > MAX_PER_CHECK else {})
 
 
 def test_a_credential_in_the_query_is_redacted_everywhere_it_is_written(runner: CliRunner, tmp_path: Path) -> None:

@@ -47,7 +47,8 @@ def _findings_table(findings: list[dict[str, Any]]) -> list[str]:
     rows = ["| check | severity | where | message |", "|---|---|---|---|"]
     for item in findings:
         severity = item["severity"] + (" (expected)" if item["expected_by_cassette"] else "")
-        rows.append(f"| {item['check']} | {severity} | {_where(item['location'])} | {_escape(item['message'])} |")
+        times = f" (x{item['count']}, last at {_where(item['last'])})" if "count" in item else ""
+        rows.append(f"| {item['check']} | {severity} | {_where(item['location'])} | {_escape(item['message'])}{times} |")
     return rows
 
 

@@ -6,13 +6,15 @@ them. Verdicts and counts are computed here and nowhere else, so every view agre
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from harness import events as ev
 from harness.cassette import CassetteMeta
-from harness.findings import Finding, Severity
+from harness.findings import Finding, Location, Severity
 from harness.state import Turn
 
 
@@ -36,6 +38,32 @@ class ExchangeReport:
 
 
 MAX_PER_CHECK = 100
+_NUMBER = re.compile(r"\b\d+\b")
+
+
+def aggregated(findings: list[Finding]) -> list[Finding]:
+    """One finding per fault: findings of one check about the same subject (JSON path and native type)
+    whose messages differ only in standalone numbers (chunk counters, timestamps, offsets) are one
+    fault seen several times, reported once with its count and its first and last location. A rule
+    broken on every chunk (a drifting ``created``, a rotating id) is one line, not thousands."""
+    first: dict[tuple[Any, ...], int] = {}
+    counts: Counter[int] = Counter()
+    lasts: dict[int, Location] = {}
+    kept: list[Finding] = []
+    for item in findings:
+        where = item.location
+        key = (item.check, item.severity, where.path, where.native_type, _NUMBER.sub("#", item.message))
+        index = first.get(key)
+        if index is None:
+            first[key] = len(kept)
+            kept.append(item)
+        else:
+            counts[index] += 1
+            lasts[index] = where
+    for index, more in counts.items():
+        kept[index] = kept[index].model_copy(update={"count": more + 1, "last": lasts[index]})
+    return kept
+
 
 
 def capped(findings: list[Finding], limit: int = MAX_PER_CHECK) -> tuple[list[Finding], dict[str, int]]:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from harness.findings import Finding, Severity
+from harness.findings import Finding, Location, Severity
 from harness.report.model import CassetteReport, Summary
 from harness.report.safe import printable
 
@@ -61,8 +61,7 @@ def print_summary(reports: list[CassetteReport], console: Console, *, verbose: i
 def finding_line(item: Finding, *, expected: bool = False, baselined: bool = False) -> Text:
     """One finding as every terminal view prints it: id and severity, the message, where it points.
     Built as ``Text``, so nothing a cassette holds is ever read as markup."""
-    where = ", ".join(f"{key} {value}" for key, value in
-                      item.location.model_dump(exclude_none=True, exclude={"cassette"}).items())
+    where = _where(item.location)
     line = Text("  ")
     line.append(f"{item.check} {item.severity.value}", style=_STYLE[item.severity])
     if expected:
@@ -70,9 +69,17 @@ def finding_line(item: Finding, *, expected: bool = False, baselined: bool = Fal
     elif baselined:
         line.append(" (baseline)", style="green")
     line.append(f"  {printable(item.message)}")
+    if item.count:
+        line.append(f"  (x{item.count}, last at {printable(_where(item.last))})", style="dim")
     if where:
         line.append(f"  [{printable(where)}]", style="dim")
     return line
+
+
+def _where(location: Location | None) -> str:
+    if location is None:
+        return ""
+    return ", ".join(f"{key} {value}" for key, value in location.model_dump(exclude_none=True, exclude={"cassette"}).items())
 
 
 def _common_folder(paths: list[str]) -> str:
