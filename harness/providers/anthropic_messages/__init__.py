@@ -13,14 +13,14 @@ from typing import Any
 
 import orjson
 
-from harness.exchange import Exchange, Request
-from harness.findings import Finding
+from harness.exchange import Exchange
 from harness.providers.anthropic_messages import resume
 from harness.providers.anthropic_messages.checks import CHECKS
 from harness.providers.anthropic_messages.encode import encode_turn
 from harness.providers.anthropic_messages.translator import AnthropicTranslator
 from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
 from harness.state import Turn
+from harness.values import mapping
 
 __all__ = ["AnthropicMessages"]
 
@@ -31,6 +31,7 @@ class AnthropicMessages(Provider):
     name = "anthropic-messages"
     detect_order = 130
     checks = CHECKS
+    contract = resume  # is_continuation, check, build (C.5)
     aliases = ("anthropic", "claude")
     framing = "sse"
     has_sequence_numbers = False
@@ -43,7 +44,7 @@ class AnthropicMessages(Provider):
         request = exchange.request
         if request.path.rstrip("/").endswith("/v1/messages") or request.header("anthropic-version"):
             return True
-        if isinstance(request.json, dict) and "anthropic_version" in request.json:
+        if "anthropic_version" in mapping(request.json):
             return True
         return _opens_with_message_start(exchange.response.body)
 
@@ -61,18 +62,6 @@ class AnthropicMessages(Provider):
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
         return encode_turn(turn, fragments)
 
-    # -- the resume contract (C.5) ---------------------------------------------------------------
-
-    def is_continuation(self, request: Request) -> bool:
-        """Stateless protocol: a request continues the conversation when it re-sends assistant content."""
-        return any(message.get("role") == "assistant" for message in resume.messages_of(request))
-
-    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
-        return resume.check(turn, request, exchange)
-
-    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
-        return resume.build(turn, answers, prior)
-
 
 def _opens_with_message_start(body: bytes) -> bool:
     head = body[:4096].lstrip(b"\xef\xbb\xbf\r\n ")
@@ -85,4 +74,4 @@ def _opens_with_message_start(body: bytes) -> bool:
         payload = orjson.loads(first)
     except orjson.JSONDecodeError:
         return False
-    return isinstance(payload, dict) and payload.get("type") == "message_start"
+    return mapping(payload).get("type") == "message_start"

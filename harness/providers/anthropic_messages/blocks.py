@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.values import mapping, string
+
 CLIENT_CALL = "tool_use"
 SERVER_CALLS = frozenset({"server_tool_use", "mcp_tool_use"})
 CALLS = SERVER_CALLS | {CLIENT_CALL}
@@ -60,21 +62,17 @@ class RawBlock:
 
     @property
     def call_id(self) -> str | None:
-        value = self.start.get("id")
-        return value if isinstance(value, str) else None
+        return string(self.start.get("id"))
 
     @property
     def result_for(self) -> str | None:
-        value = self.start.get("tool_use_id")
-        return value if isinstance(value, str) else None
+        return string(self.start.get("tool_use_id"))
 
     def start_text(self, key: str) -> str:
-        value = self.start.get(key)
-        return value if isinstance(value, str) else ""
+        return string(self.start.get(key)) or ""
 
     def start_input(self) -> dict[str, Any]:
-        value = self.start.get("input")
-        return value if isinstance(value, dict) else {}
+        return mapping(self.start.get("input"))
 
     def streamed_json(self) -> str:
         return "".join(self.json_parts)

@@ -49,10 +49,10 @@ def encode_turn(turn: Turn, fragments: Fragmenter | None = None) -> list[dict[st
 def _block(item: Item, index: int, cut: Fragmenter) -> list[dict[str, Any]]:
     if item.kind == "message":
         start: dict[str, Any] = {"type": "text", "text": ""}
-        deltas = [{"type": "text_delta", "text": piece} for piece in cut(_joined(item.text))]
+        deltas = [{"type": "text_delta", "text": piece} for piece in cut(item.joined("text"))]
     elif item.kind == "reasoning":
         start = {"type": "thinking", "thinking": "", "signature": ""}
-        deltas = [{"type": "thinking_delta", "thinking": piece} for piece in cut(_joined(item.reasoning))]
+        deltas = [{"type": "thinking_delta", "thinking": piece} for piece in cut(item.joined("reasoning"))]
         deltas.append({"type": "signature_delta", "signature": signature_of(item)})
     elif item.kind == "tool_call":
         start = {"type": "tool_use", "id": item.call_id, "name": item.name, "input": {}}
@@ -66,7 +66,3 @@ def _block(item: Item, index: int, cut: Fragmenter) -> list[dict[str, Any]]:
         *({"type": "content_block_delta", "index": index, "delta": delta} for delta in deltas),
         {"type": "content_block_stop", "index": index},
     ]
-
-
-def _joined(parts: dict[int, str]) -> str:
-    return "".join(parts[part] for part in sorted(parts))

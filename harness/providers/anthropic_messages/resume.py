@@ -20,6 +20,7 @@ from harness.findings import Finding, Location, Severity, finding
 from harness.providers.anthropic_messages.blocks import CALLS, CLIENT_CALL, SERVER_CALLS, THINKING
 from harness.providers.base import Answer, ResumeView
 from harness.state import Interrupt, Item, Turn
+from harness.values import array, mapping
 
 Block = dict[str, Any]
 
@@ -42,7 +43,7 @@ def _blocks_of(item: Item) -> list[Block]:
     if item.kind == "message":
         return [{"type": "text", "text": item.text[part]} for part in sorted(item.text)]
     if item.kind == "reasoning":
-        return [{"type": "thinking", "thinking": "".join(item.reasoning[p] for p in sorted(item.reasoning))}]
+        return [{"type": "thinking", "thinking": item.joined("reasoning")}]
     if item.kind == "tool_call":
         kind = CLIENT_CALL if item.is_client_call else "server_tool_use"
         return [{"type": kind, "id": item.call_id, "name": item.name, "input": item.arguments}]
@@ -69,16 +70,20 @@ def echo_of(blocks: list[Block], cut: set[str]) -> list[Block]:
 
 
 def _empty_text(block: Any) -> bool:
-    return isinstance(block, dict) and block.get("type") == "text" and not str(block.get("text") or "").strip()
+    block = mapping(block)
+    return block.get("type") == "text" and not str(block.get("text") or "").strip()
 
 
 # -- reading the next request ----------------------------------------------------------------------------
 
 
+def is_continuation(request: Request) -> bool:
+    """Stateless protocol: a request continues the conversation when it re-sends assistant content."""
+    return any(message.get("role") == "assistant" for message in messages_of(request))
+
+
 def messages_of(request: Request) -> list[dict[str, Any]]:
-    body = request.json if isinstance(request.json, dict) else {}
-    messages = body.get("messages")
-    return [m if isinstance(m, dict) else {} for m in messages] if isinstance(messages, list) else []
+    return [mapping(message) for message in array(mapping(request.json).get("messages"))]
 
 
 def content_of(message: dict[str, Any]) -> list[Any]:
@@ -86,7 +91,7 @@ def content_of(message: dict[str, Any]) -> list[Any]:
     content = message.get("content")
     if isinstance(content, str):
         return [{"type": "text", "text": content}]
-    return content if isinstance(content, list) else []
+    return array(content)
 
 
 def find_echo(messages: list[dict[str, Any]], blocks: list[Block]) -> int | None:
@@ -95,13 +100,9 @@ def find_echo(messages: list[dict[str, Any]], blocks: list[Block]) -> int | None
     ids = {block.get("id") for block in blocks if block.get("type") in CALLS} - {None}
     assistants = [n for n, message in enumerate(messages) if message.get("role") == "assistant"]
     for n in reversed(assistants):
-        if ids & {_field(block, "id") for block in content_of(messages[n])}:
+        if ids & {mapping(block).get("id") for block in content_of(messages[n])}:
             return n
     return assistants[-1] if assistants else None
-
-
-def _field(block: Any, key: str) -> Any:
-    return block.get(key) if isinstance(block, dict) else None
 
 
 # -- the checks ----------------------------------------------------------------------------------------
@@ -132,11 +133,11 @@ def _echo_checks(blocks: list[Block], cut: set[str], messages: list[dict[str, An
         where = Location(exchange=exchange, path=f"{path}[{m}]")
         if _empty_text(block):
             found.append(finding("RESUME-205", "an empty text block is echoed (the API rejects it)", where))
-        elif _field(block, "type") in CALLS and _field(block, "id") in cut:
+        elif mapping(block).get("type") in CALLS and mapping(block).get("id") in cut:
             found.append(finding("RESUME-208", f"tool call {block['id']} was cut short and must not be echoed", where))
     expected = [b for b in echo_of(blocks, cut) if b.get("type") not in THINKING]
-    actual = [(m, b) for m, b in enumerate(echoed) if _field(b, "type") not in THINKING and not _empty_text(b)
-              and not (_field(b, "type") in CALLS and _field(b, "id") in cut)]
+    actual = [(m, b) for m, b in enumerate(echoed) if mapping(b).get("type") not in THINKING and not _empty_text(b)
+              and not (mapping(b).get("type") in CALLS and mapping(b).get("id") in cut)]
     mismatch = _first_mismatch(expected, [b for _, b in actual])
     if mismatch is not None:
         m = actual[mismatch][0] if mismatch < len(actual) else len(echoed)
@@ -156,11 +157,11 @@ def _thinking_checks(blocks: list[Block], echoed: list[Any], messages: list[dict
     path = f"messages[{at}].content"
     originals = [_thinking_key(b) for b in blocks if b.get("type") in THINKING]
     for m, block in enumerate(echoed):
-        if _field(block, "type") in THINKING and _thinking_key(block) not in originals:
+        if mapping(block).get("type") in THINKING and _thinking_key(block) not in originals:
             found.append(finding("RESUME-203", f"{block['type']} block differs from what the response carried",
                                  Location(exchange=exchange, path=f"{path}[{m}]")))
-    types = [_field(block, "type") for block in echoed]
-    thinking_on = _dict(_dict(request.json).get("thinking")).get("type") in ("enabled", "adaptive")
+    types = [mapping(block).get("type") for block in echoed]
+    thinking_on = mapping(mapping(request.json).get("thinking")).get("type") in ("enabled", "adaptive")
     where = Location(exchange=exchange, path=path)
     if types and types[-1] in THINKING:
         found.append(finding("RESUME-204", "the assistant message ends with a thinking block", where))
@@ -173,9 +174,10 @@ def _thinking_checks(blocks: list[Block], echoed: list[Any], messages: list[dict
 
 
 def _thinking_key(block: Any) -> tuple[Any, ...]:
-    if _field(block, "type") == "redacted_thinking":
+    block = mapping(block)
+    if block.get("type") == "redacted_thinking":
         return ("redacted_thinking", block.get("data"))
-    return ("thinking", _field(block, "thinking"), _field(block, "signature"))
+    return ("thinking", block.get("thinking"), block.get("signature"))
 
 
 def _first_mismatch(expected: list[Block], actual: list[Any]) -> int | None:
@@ -234,7 +236,7 @@ def _answer_checks(turn: Turn, blocks: list[Block], messages: list[dict[str, Any
             continue
         content = content_of(message)
         for m, block in enumerate(content):
-            if _field(block, "type") != "tool_result":
+            if mapping(block).get("type") != "tool_result":
                 continue
             call_id = str(block.get("tool_use_id"))
             where = Location(exchange=exchange, path=f"messages[{n}].content[{m}]")
@@ -251,7 +253,7 @@ def _answer_checks(turn: Turn, blocks: list[Block], messages: list[dict[str, Any
 
 
 def _results_first(content: list[Any], n: int, exchange: int) -> list[Finding]:
-    kinds = [_field(block, "type") for block in content]
+    kinds = [mapping(block).get("type") for block in content]
     if "tool_result" not in kinds:
         return []
     last_result = len(kinds) - 1 - kinds[::-1].index("tool_result")
@@ -260,10 +262,6 @@ def _results_first(content: list[Any], n: int, exchange: int) -> list[Finding]:
         return []
     return [finding("RESUME-201", f"a {kinds[stray]} block stands before tool_result blocks",
                     Location(exchange=exchange, path=f"messages[{n}].content[{stray}]"))]
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 # -- building a correct next request ---------------------------------------------------------------------

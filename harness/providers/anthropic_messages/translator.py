@@ -11,7 +11,6 @@ on its ``item.completed`` as ``declared.native["block"]``, for the resume contra
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from harness import events as ev
@@ -24,7 +23,8 @@ from harness.providers.anthropic_messages.blocks import (
     is_known,
     is_result,
 )
-from harness.providers.base import NativeEvent, StreamContext, Translator
+from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
+from harness.values import array, integer, mapping, string
 
 STOPS: dict[str, ev.StopReason] = {
     "end_turn": "end_turn", "tool_use": "tool_use", "max_tokens": "max_tokens",
@@ -38,30 +38,16 @@ ERROR_TYPES = frozenset({  # C.2 error row
 RETRYABLE = frozenset({"rate_limit_error", "timeout_error", "overloaded_error", "api_error"})
 FINE_GRAINED = "fine-grained-tool-streaming"
 
-Events = list[ev.CanonicalEvent]
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
 
 def server_call_ids(request_json: Any) -> set[str]:
     """Ids of server tool calls in the request's history (a result may answer one of them, C.5.8)."""
-    messages = _dict(request_json).get("messages")
     ids: set[str] = set()
-    for message in messages if isinstance(messages, list) else []:
-        content = _dict(message).get("content")
-        for block in content if isinstance(content, list) else []:
-            if _dict(block).get("type") in SERVER_CALLS and isinstance(block.get("id"), str):
-                ids.add(block["id"])
+    for message in array(mapping(request_json).get("messages")):
+        for block in array(mapping(message).get("content")):
+            block = mapping(block)
+            call_id = string(block.get("id"))
+            if block.get("type") in SERVER_CALLS and call_id is not None:
+                ids.add(call_id)
     return ids
 
 
@@ -73,18 +59,7 @@ class AnthropicTranslator(Translator):
         self._request_json = request.json
         self._response_id: str | None = None
         self._messages = 0
-        self._ended = False
-        self._after_end_flagged = False
         self._reset_message()
-        self._handlers: dict[str, Callable[[NativeEvent], Events]] = {
-            "message_start": self._message_start,
-            "content_block_start": self._block_start,
-            "content_block_delta": self._block_delta,
-            "content_block_stop": self._block_stop,
-            "message_delta": self._message_delta,
-            "message_stop": self._message_stop,
-            "error": self._error,
-        }
 
     def _reset_message(self) -> None:
         """Per-message state; a spliced second message_start starts it afresh (LIFECYCLE-211)."""
@@ -100,32 +75,27 @@ class AnthropicTranslator(Translator):
 
     # -- entry points -----------------------------------------------------------------------------
 
-    def translate(self, native: NativeEvent) -> Events:
-        handler = self._handlers.get(native.type)
-        if handler is None:
-            return []  # ping, or an unknown type the pipeline reports as SCHEMA-002 (C.1: tolerate)
-        if self._ended:
-            return self._after_end(native)
-        if not self._messages and native.type != "message_start":
+    def route(self, native: NativeEvent) -> Events:
+        """C.3.1: the first event (pings and unknown types aside, C.1: tolerated) is message_start; any
+        other is flagged and opens the turn itself. Every event passes here, so the base is called by
+        name (``dispatch``): on CPython 3.11 ``super()`` costs a super object and a bound method per event."""
+        if not self._messages and native.type != "message_start" and native.type in self.handlers:
             self.flag("LIFECYCLE-201", f"the first event is {native.type}, not message_start", native)
             self._messages = 1
-            return [ev.TurnStarted(origin=native.origin()), *handler(native)]
-        return handler(native)
+            return [ev.TurnStarted(), *self.dispatch(native)]
+        return self.dispatch(native)
 
-    def _after_end(self, native: NativeEvent) -> Events:
-        """C.3.8: nothing after message_stop or error. One finding; the rest is dropped, not cascaded."""
-        if not self._after_end_flagged:
-            self._after_end_flagged = True
-            if native.type == "message_start":
-                self.flag("LIFECYCLE-211", "a second message_start after the stream ended", native)
-            else:
-                self.flag("LIFECYCLE-004", f"{native.type} after the stream's terminal event", native)
-        return []
+    def after_end(self, native: NativeEvent) -> tuple[str, str]:
+        """C.3.8: nothing after message_stop or error; a message_start there is a spliced stream."""
+        if native.type == "message_start":
+            return "LIFECYCLE-211", "a second message_start after the stream ended"
+        return super().after_end(native)
 
     # -- message envelope -------------------------------------------------------------------------
 
+    @handles("message_start")
     def _message_start(self, native: NativeEvent) -> Events:
-        message = _dict(native.data.get("message"))
+        message = mapping(native.data.get("message"))
         if self._messages:
             self.flag("LIFECYCLE-211", f"message_start {message.get('id')!r} inside message {self._response_id!r}: "
                                        "a spliced stream; the open message is abandoned", native)
@@ -134,18 +104,15 @@ class AnthropicTranslator(Translator):
             self._reset_message()
             return events + self._prefilled(message, native)
         self._messages = 1
-        self._response_id = message.get("id") if isinstance(message.get("id"), str) else None
-        model = message.get("model")
-        events: Events = [ev.TurnStarted(origin=native.origin(), response_id=self._response_id,
-                                         model=model if isinstance(model, str) else None)]
-        usage = self._usage(_dict(message.get("usage")), native)
+        self._response_id = string(message.get("id"))
+        events: Events = [ev.TurnStarted(response_id=self._response_id, model=string(message.get("model")))]
+        usage = self._usage(mapping(message.get("usage")), native)
         return events + ([usage] if usage else []) + self._prefilled(message, native)
 
     def _prefilled(self, message: dict[str, Any], native: NativeEvent) -> Events:
         """C.3.1 wants content [] and stop_reason null. Real programmatic-tool-calling streams send a
         finished message whole in message_start (then message_stop): accepted, graded a warning."""
-        content = message.get("content")
-        blocks = content if isinstance(content, list) else []
+        blocks = array(message.get("content"))
         stop = message.get("stop_reason")
         if not blocks and stop is None:
             return []
@@ -153,23 +120,23 @@ class AnthropicTranslator(Translator):
         self.flag("LIFECYCLE-201", f"message_start carries {len(blocks)} content block(s) and stop_reason {stop!r}",
                   native, severity=Severity.warning if whole else None)
         self._whole_at_start = whole
-        self._stop_reason = stop if isinstance(stop, str) else None
+        self._stop_reason = string(stop)
         self._stop_sequence = message.get("stop_sequence")
         events: Events = []
         for index, block in enumerate(blocks):
-            opened = self._open_block(index, _dict(block), native)
+            opened = self._open_block(index, mapping(block), native)
             events += opened
             if opened:
                 events += self._close_block(self._blocks[index], native)
         return events
 
+    @handles("message_delta")
     def _message_delta(self, native: NativeEvent) -> Events:
-        delta = _dict(native.data.get("delta"))
+        delta = mapping(native.data.get("delta"))
         self._deltas += 1
         self._delta_is_last = True
         if "stop_reason" in delta:
-            stop = delta["stop_reason"]
-            self._stop_reason = stop if isinstance(stop, str) else None
+            self._stop_reason = string(delta["stop_reason"])
         self._stop_sequence = delta.get("stop_sequence")
         usage = native.data.get("usage")
         if not isinstance(usage, dict):
@@ -180,22 +147,23 @@ class AnthropicTranslator(Translator):
 
     def _usage(self, usage: dict[str, Any], native: NativeEvent) -> ev.UsageReported | None:
         """Cumulative counts (C.2): input_tokens may grow past message_start's value; never compared."""
-        output = _int(usage.get("output_tokens"))
+        output = integer(usage.get("output_tokens"))
         if output is None and native.type == "message_delta":
             self.flag("LIFECYCLE-210", "message_delta usage without output_tokens", native)
-        counts = {"input_tokens": _int(usage.get("input_tokens")), "output_tokens": output,
-                  "cached_tokens": _int(usage.get("cache_read_input_tokens"))}
+        counts = {"input_tokens": integer(usage.get("input_tokens")), "output_tokens": output,
+                  "cached_tokens": integer(usage.get("cache_read_input_tokens"))}
         if all(value is None for value in counts.values()):
             return None
-        return ev.UsageReported(origin=native.origin(), **counts)
+        return ev.UsageReported(**counts)
 
+    @handles("message_stop")
     def _message_stop(self, native: NativeEvent) -> Events:
         events = self._close_open(native, "incomplete", report=True)
         self._check_message_deltas(native)
-        events += self._interrupt(native)
+        events += self._interrupt()
         stop = self._stop_reason
-        events.append(ev.TurnCompleted(origin=native.origin(), stop=STOPS.get(stop or "", "other"), native_stop=stop))
-        self._ended = True
+        events.append(ev.TurnCompleted(stop=STOPS.get(stop or "", "other"), native_stop=stop))
+        self.end("message_stop")
         return events
 
     def _check_message_deltas(self, native: NativeEvent) -> None:
@@ -213,33 +181,35 @@ class AnthropicTranslator(Translator):
             self.flag("LIFECYCLE-207", f"stop_reason {self._stop_reason!r} with stop_sequence {self._stop_sequence!r}",
                       native)
 
-    def _interrupt(self, native: NativeEvent) -> Events:
+    def _interrupt(self) -> Events:
         """The protocol is stateless: the handle is empty, the next request re-sends the history (C.5)."""
         if self._stop_reason == "pause_turn":
-            return [ev.Interrupt(origin=native.origin(), kind="pause")]
+            return [ev.Interrupt(kind="pause")]
         pending = [block.call_id for block in self._blocks.values() if block.type == CLIENT_CALL and block.call_id]
         if self._stop_reason != "tool_use" or not pending:
             return []
-        return [ev.Interrupt(origin=native.origin(), kind="tool_calls", pending=pending)]
+        return [ev.Interrupt(kind="tool_calls", pending=pending)]
 
+    @handles("error")
     def _error(self, native: NativeEvent) -> Events:
-        error = _dict(native.data.get("error"))
-        kind = error.get("type") if isinstance(error.get("type"), str) else None
+        error = mapping(native.data.get("error"))
+        kind = string(error.get("type"))
         if kind not in ERROR_TYPES:
             self.flag("LIFECYCLE-209", f"error.type {kind!r} is not a documented error type", native,
                       expected=sorted(ERROR_TYPES), actual=kind)
-        self._ended = True
-        message = _str(error.get("message")) or kind or "error event without a message"
-        return [ev.ErrorReported(origin=native.origin(), code=kind, message=message, retryable=kind in RETRYABLE)]
+        self.end("error")
+        message = string(error.get("message")) or kind or "error event without a message"
+        return [ev.ErrorReported(code=kind, message=message, retryable=kind in RETRYABLE)]
 
     # -- content blocks -----------------------------------------------------------------------------
 
+    @handles("content_block_start")
     def _block_start(self, native: NativeEvent) -> Events:
-        index = _int(native.data.get("index"))
+        index = integer(native.data.get("index"))
         if index is None or index < 0:
             self.flag("LIFECYCLE-202", "content_block_start without a valid index", native)
             return []
-        return self._open_block(index, _dict(native.data.get("content_block")), native)
+        return self._open_block(index, mapping(native.data.get("content_block")), native)
 
     def _open_block(self, index: int, block: dict[str, Any], native: NativeEvent) -> Events:
         if index in self._blocks:
@@ -254,28 +224,27 @@ class AnthropicTranslator(Translator):
         self._next_index = max(self._next_index, index + 1)
         self._delta_is_last = False
         item_id = str(index) if self._messages <= 1 else f"{self._messages}.{index}"
-        raw = self._blocks[index] = RawBlock(index=index, type=_str(block.get("type")), start=block, item_id=item_id)
+        raw = self._blocks[index] = RawBlock(index=index, type=string(block.get("type")) or "", start=block,
+                                             item_id=item_id)
         return self._item_started(raw, native)
 
     def _item_started(self, raw: RawBlock, native: NativeEvent) -> Events:
-        origin, item_id = native.origin(), raw.item_id
+        item_id = raw.item_id
         if raw.type == "text":
-            events: Events = [ev.ItemStarted(origin=origin, item_id=item_id, kind="message", role="assistant")]
+            events: Events = [ev.ItemStarted(item_id=item_id, kind="message", role="assistant")]
             text = raw.start_text("text")
-            return events + ([ev.TextDelta(origin=origin, item_id=item_id, text=text)] if text else [])
+            return events + ([ev.TextDelta(item_id=item_id, text=text)] if text else [])
         if raw.type in ("thinking", "redacted_thinking"):
-            events = [ev.ItemStarted(origin=origin, item_id=item_id, kind="reasoning")]
+            events = [ev.ItemStarted(item_id=item_id, kind="reasoning")]
             thinking = raw.start_text("thinking")
-            return events + ([ev.ReasoningDelta(origin=origin, item_id=item_id, text=thinking)] if thinking else [])
+            return events + ([ev.ReasoningDelta(item_id=item_id, text=thinking)] if thinking else [])
         if raw.type == CLIENT_CALL or raw.type in SERVER_CALLS:
             self._register_call(raw, native)
-            name = raw.start.get("name")
-            return [ev.ItemStarted(origin=origin, item_id=item_id, kind="tool_call",
-                                   name=name if isinstance(name, str) else None, call_id=raw.call_id,
-                                   executor="client" if raw.type == CLIENT_CALL else "server")]
+            return [ev.ItemStarted(item_id=item_id, kind="tool_call", name=string(raw.start.get("name")),
+                                   call_id=raw.call_id, executor="client" if raw.type == CLIENT_CALL else "server")]
         if is_result(raw.type):
             return self._result_started(raw, native)
-        return [ev.ItemStarted(origin=origin, item_id=item_id, kind="other")]
+        return [ev.ItemStarted(item_id=item_id, kind="other")]
 
     def _register_call(self, raw: RawBlock, native: NativeEvent) -> None:
         """C.3.12: tool_use ids are unique within the message."""
@@ -294,13 +263,12 @@ class AnthropicTranslator(Translator):
         is found in the request's history; without a request (chunk fixtures) that is unknowable."""
         call_id = raw.result_for
         if call_id not in self._server_ids and call_id not in server_call_ids(self._request_json):
-            known_history = bool(_dict(self._request_json).get("messages"))
+            known_history = bool(mapping(self._request_json).get("messages"))
             self.flag("LIFECYCLE-208", f"{raw.type} for {call_id!r}, which no earlier server tool call has", native,
                       actual=call_id, severity=None if known_history else Severity.warning)
-        origin = native.origin()
         return [
-            ev.ItemStarted(origin=origin, item_id=raw.item_id, kind="tool_result", call_id=call_id, executor="server"),
-            ev.ToolResult(origin=origin, call_id=call_id or "", output=raw.start.get("content"),
+            ev.ItemStarted(item_id=raw.item_id, kind="tool_result", call_id=call_id, executor="server"),
+            ev.ToolResult(call_id=call_id or "", output=raw.start.get("content"),
                           is_error=raw.start.get("is_error") is True, executor="server"),
         ]
 
@@ -314,38 +282,39 @@ class AnthropicTranslator(Translator):
             return None
         return raw
 
+    @handles("content_block_delta")
     def _block_delta(self, native: NativeEvent) -> Events:
         raw = self._live_block(native)
         if raw is None:
             return []
         self._delta_is_last = False
-        delta = _dict(native.data.get("delta"))
-        kind = _str(delta.get("type"))
+        delta = mapping(native.data.get("delta"))
+        kind = string(delta.get("type")) or ""
         if kind not in raw.accepts:
             targets = DELTA_TARGETS.get(kind)
             if targets is not None and is_known(raw.type):  # else a type newer than this harness (C.1)
                 self.flag("LIFECYCLE-204", f"{kind} for block {raw.index}, a {raw.type} block", native,
                           expected=sorted(targets), actual=raw.type)
             return []
-        origin = native.origin()
         if kind == "text_delta":
-            raw.parts.append(_str(delta.get("text")))
-            return [ev.TextDelta(origin=origin, item_id=raw.item_id, text=raw.parts[-1])]
+            raw.parts.append(string(delta.get("text")) or "")
+            return [ev.TextDelta(item_id=raw.item_id, text=raw.parts[-1])]
         if kind == "thinking_delta":
             if raw.signature_deltas:
                 self.flag("LIFECYCLE-205", f"thinking_delta after the signature of block {raw.index}", native)
-            raw.parts.append(_str(delta.get("thinking")))
-            return [ev.ReasoningDelta(origin=origin, item_id=raw.item_id, text=raw.parts[-1])]
+            raw.parts.append(string(delta.get("thinking")) or "")
+            return [ev.ReasoningDelta(item_id=raw.item_id, text=raw.parts[-1])]
         if kind == "input_json_delta":
-            raw.json_parts.append(_str(delta.get("partial_json")))
-            return [ev.ToolCallDelta(origin=origin, item_id=raw.item_id, text=raw.json_parts[-1])]
+            raw.json_parts.append(string(delta.get("partial_json")) or "")
+            return [ev.ToolCallDelta(item_id=raw.item_id, text=raw.json_parts[-1])]
         if kind == "signature_delta":
             raw.signature_deltas += 1
-            raw.signature = _str(delta.get("signature"))
+            raw.signature = string(delta.get("signature")) or ""
         elif kind == "citations_delta":
             raw.citations.append(delta.get("citation"))
         return []
 
+    @handles("content_block_stop")
     def _block_stop(self, native: NativeEvent) -> Events:
         raw = self._live_block(native)
         return [] if raw is None else self._close_block(raw, native)
@@ -359,13 +328,13 @@ class AnthropicTranslator(Translator):
                 # nothing streamed: the start block's input is final (C.4; `{}` for a tool without
                 # parameters, the whole input for programmatic tool calls)
                 text = json.dumps(raw.start_input(), ensure_ascii=False, separators=(",", ":"))
-                events.append(ev.ToolCallDelta(origin=native.origin(), item_id=raw.item_id, text=text))
+                events.append(ev.ToolCallDelta(item_id=raw.item_id, text=text))
             elif status == "completed" and self._fine_grained and not raw.parsed_input()[1]:
                 status = "incomplete"  # C.4: under fine-grained streaming invalid JSON is a warning
         elif raw.type == "thinking" and status == "completed":
             self._check_signature(raw, native)
         declared = ev.Declared(status=status, call_id=raw.call_id, native={"block": raw.final()})
-        events.append(ev.ItemCompleted(origin=native.origin(), item_id=raw.item_id, declared=declared))
+        events.append(ev.ItemCompleted(item_id=raw.item_id, declared=declared))
         return events
 
     def _check_signature(self, raw: RawBlock, native: NativeEvent) -> None:

@@ -24,6 +24,7 @@ from harness.providers.anthropic_messages import AnthropicMessages
 from harness.providers.aws import EventStreamProvider, chunk_event
 from harness.providers.base import NativeEvent, Provider
 from harness.providers.bedrock_invoke_model.checks import CHECKS
+from harness.values import mapping
 from harness.wire import eventstream
 from harness.wire.frames import Frame
 
@@ -38,6 +39,7 @@ class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
     checks = CHECKS
     aliases = ("invoke-model-with-response-stream",)
     schema_family = AnthropicMessages.name
+    contract = AnthropicMessages.contract  # the request body is Anthropic's (named here, not left to the MRO)
     event_types = frozenset({"chunk"})
 
     def detect(self, exchange: Exchange) -> bool:
@@ -47,7 +49,7 @@ class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
         return self.sniff(exchange)
 
     def opens_with(self, frame: Frame) -> bool:
-        return frame.event == "chunk" and (chunk_event(frame) or {}).get("type") == "message_start"
+        return frame.event == "chunk" and mapping(chunk_event(frame)).get("type") == "message_start"
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         outer = super().parse(frame, exchange)

@@ -17,6 +17,7 @@ from harness.providers.gemini import encode, resume
 from harness.providers.gemini.checks import CHECKS
 from harness.providers.gemini.translator import GeminiTranslator
 from harness.state import Turn
+from harness.values import array, mapping
 from harness.wire.frames import Frame
 
 __all__ = ["Gemini"]
@@ -69,11 +70,9 @@ class Gemini(Provider):
         """A chunk that finishes a candidate, blocks the prompt, or is an error ends a stream."""
         if native.type == "error":
             return True
-        feedback = native.data.get("promptFeedback")
-        if isinstance(feedback, dict) and feedback.get("blockReason"):
+        if mapping(native.data.get("promptFeedback")).get("blockReason"):
             return True
-        candidates = native.data.get("candidates")
-        return any(isinstance(c, dict) and c.get("finishReason") for c in candidates or [] if isinstance(candidates, list))
+        return any(mapping(candidate).get("finishReason") for candidate in array(native.data.get("candidates")))
 
     # -- simulation -------------------------------------------------------------------------------------
 

@@ -53,9 +53,9 @@ def encode_turn(turn: Turn, fragments: Fragmenter | None = None) -> list[dict[st
 
 def _parts(item: Item, cut: Fragmenter) -> list[dict[str, Any]]:
     if item.kind in ("message", "reasoning"):
-        pieces = item.text if item.kind == "message" else item.reasoning
+        text = item.joined("text" if item.kind == "message" else "reasoning")
         flag = {"thought": True} if item.kind == "reasoning" else {}
-        return [{"text": piece, **flag} for piece in cut("".join(pieces[p] for p in sorted(pieces))) or [""]]
+        return [{"text": piece, **flag} for piece in cut(text) or [""]]
     if item.kind == "tool_call":
         call = {"id": item.call_id, "name": item.name, "args": item.arguments if item.arguments is not None else {}}
         return [{"functionCall": {key: value for key, value in call.items() if value is not None}}]

@@ -19,6 +19,7 @@ from harness.exchange import Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
 from harness.state import Interrupt, Item, Turn
+from harness.values import array, mapping
 
 Part = dict[str, Any]
 PLACEHOLDERS = frozenset({"skip_thought_signature_validator", "context_engineering_is_the_way_to_go"})  # A.6 R4
@@ -26,8 +27,7 @@ PLACEHOLDERS = frozenset({"skip_thought_signature_validator", "context_engineeri
 
 def field(part: Any, camel: str, snake: str) -> Any:
     """A member under either proto JSON spelling."""
-    if not isinstance(part, dict):
-        return None
+    part = mapping(part)
     return part[camel] if camel in part else part.get(snake)
 
 
@@ -42,14 +42,11 @@ def signature_bytes(value: Any) -> bytes | str | None:
 
 
 def contents_of(request: Request) -> list[dict[str, Any]]:
-    body = request.json if isinstance(request.json, dict) else {}
-    contents = body.get("contents")
-    return [c if isinstance(c, dict) else {} for c in contents] if isinstance(contents, list) else []
+    return [mapping(content) for content in array(mapping(request.json).get("contents"))]
 
 
 def parts_of(content: dict[str, Any]) -> list[Part]:
-    parts = content.get("parts")
-    return [p if isinstance(p, dict) else {} for p in parts] if isinstance(parts, list) else []
+    return [mapping(part) for part in array(content.get("parts"))]
 
 
 def is_continuation(request: Request) -> bool:
@@ -69,9 +66,8 @@ def model_parts(turn: Turn) -> list[Part]:
         elif isinstance(item.native.get("parts"), list):
             parts += copy.deepcopy(item.native["parts"])
         elif item.kind in ("message", "reasoning"):
-            pieces = item.text if item.kind == "message" else item.reasoning
             flag = {"thought": True} if item.kind == "reasoning" else {}
-            parts.append({"text": "".join(pieces[p] for p in sorted(pieces)), **flag})
+            parts.append({"text": item.joined("text" if item.kind == "message" else "reasoning"), **flag})
     return parts
 
 
@@ -236,8 +232,8 @@ def _signatures(parts: list[Part]) -> list[tuple[str, Any]]:
 
 def build(turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
     """Prior contents, the model turn echoed, one user turn answering every pending call in call order."""
-    body = copy.deepcopy(prior.json) if prior is not None and isinstance(prior.json, dict) else {}
-    contents = body.get("contents") if isinstance(body.get("contents"), list) else []
+    body = copy.deepcopy(mapping(prior.json)) if prior is not None else {}
+    contents = array(body.get("contents"))
     pending = turn.interrupt.pending if turn.interrupt is not None else []
     calls = {item.call_id: item for item in turn.client_calls}
     responses = []

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness import events as ev
-from harness.providers.base import NativeEvent, StreamContext, Translator
-
-Events = list[ev.CanonicalEvent]
+from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
+from harness.values import array, integer, mapping, name, string
 
 FINISH_REASONS = frozenset({  # A.3 enumerations
     "FINISH_REASON_UNSPECIFIED", "STOP", "MAX_TOKENS", "SAFETY", "RECITATION", "LANGUAGE", "OTHER", "BLOCKLIST",
@@ -33,22 +32,6 @@ CALL_FAILURES = frozenset({"MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL", "T
 _FILTERED = frozenset({"SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
                        "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION"})
 VALUE_KEYS = ("stringValue", "numberValue", "boolValue", "nullValue")  # PartialArg oneof (A.5)
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 def stop_of(reason: str | None, has_calls: bool) -> ev.StopReason:
@@ -106,71 +89,82 @@ class GeminiTranslator(Translator):
         self._usage: dict[str, Any] | None = None
         self._identity: dict[str, Any] = {}
         self._blocked: str | None = None
-        self._errored = False
-        self._after_error_flagged = False
         self._synthetic = 0
         self._last: NativeEvent | None = None
 
     # -- entry points -------------------------------------------------------------------------------
 
-    def translate(self, native: NativeEvent) -> Events:
-        if self._errored:
-            if not self._after_error_flagged:
-                self._after_error_flagged = True
-                self.flag("LIFECYCLE-401", f"{native.type} after an in-band error object", native)
-            return []
+    def route(self, native: NativeEvent) -> Events:
+        """A.1: no event opens the stream, so the first chunk (an error too) starts the turn. Every chunk
+        passes here, so the base is called by name (``dispatch``: ``super()`` costs two objects per chunk on 3.11)."""
         self._last = native
-        events: Events = []
-        if not self._chunks:
-            model = native.data.get("modelVersion")
-            events.append(ev.TurnStarted(origin=native.origin(), response_id=_text(native.data.get("responseId")),
-                                         model=_text(model)))
         self._chunks += 1
-        if native.type == "error":
-            return events + self._error(native)
-        self._check_identity(native)
-        self._prompt_feedback(native)
-        usage = native.data.get("usageMetadata")
-        if isinstance(usage, dict):
-            self._usage = usage  # cumulative snapshots: the last one wins, never a sum (A.4.6)
-        for raw in _list(native.data.get("candidates")):
-            events += self._candidate(_dict(raw), native)
-        return events
+        if self._chunks == 1:
+            data = native.data
+            started = ev.TurnStarted(response_id=name(data.get("responseId")), model=name(data.get("modelVersion")))
+            return [started, *self.dispatch(native)]
+        return self.dispatch(native)
+
+    def after_end(self, native: NativeEvent) -> tuple[str, str]:
+        """A.4.1: an in-band error object is terminal: nothing follows it."""
+        return "LIFECYCLE-401", f"{native.type} after an in-band error object"
 
     def finish(self) -> Events:
-        """End of body: flush open items and calls, then end the turn if every candidate finished."""
+        """No native event is being translated here, so what the end of the body makes carries the
+        last chunk's origin."""
         native = self._last
         if native is None:
             return []
+        events = self._end_of_body(native)
+        origin = native.origin()
+        for event in events:
+            event.origin = origin
+        return events
+
+    def _end_of_body(self, native: NativeEvent) -> Events:
+        """Flush open items and calls, then end the turn if every candidate finished (A.4.2)."""
         events: Events = []
         for candidate in self._candidates.values():
             events += self._close_candidate(candidate, native, at_end=True)
-        usage = self._usage_event(native)
+        usage = self._usage_event()
         events += [usage] if usage else []
-        if self._errored:
+        if self.ended is not None:
             return events
         if self._blocked is not None and not self._candidates:
-            return events + [ev.TurnCompleted(origin=native.origin(), stop="content_filter", native_stop=self._blocked)]
+            return events + [ev.TurnCompleted(stop="content_filter", native_stop=self._blocked)]
         finished = [c for c in self._candidates.values() if c.finish is not None]
         if not finished or len(finished) < len(self._candidates):
             return events  # truncated: the reducer reports the missing end (LIFECYCLE-005, A.4.2)
         first = self._candidates[min(self._candidates)]
         stop = stop_of(first.finish, bool(first.calls))
         if stop == "tool_use":
-            events.append(ev.Interrupt(origin=native.origin(), kind="tool_calls", pending=list(first.calls)))
-        return events + [ev.TurnCompleted(origin=native.origin(), stop=stop, native_stop=first.finish)]
+            events.append(ev.Interrupt(kind="tool_calls", pending=list(first.calls)))
+        return events + [ev.TurnCompleted(stop=stop, native_stop=first.finish)]
 
     # -- chunk-level rules ------------------------------------------------------------------------------
 
+    @handles("GenerateContentResponse")
+    def _chunk(self, native: NativeEvent) -> Events:
+        self._check_identity(native)
+        self._prompt_feedback(native)
+        usage = native.data.get("usageMetadata")
+        if isinstance(usage, dict):
+            self._usage = usage  # cumulative snapshots: the last one wins, never a sum (A.4.6)
+        events: Events = []
+        for raw in array(native.data.get("candidates")):
+            events += self._candidate(mapping(raw), native)
+        return events
+
+    @handles("error")
     def _error(self, native: NativeEvent) -> Events:
         """A.1/A.4.1: a mid-stream ``{"error": {code, message, status}}`` object is terminal."""
-        self._errored = True
-        error = _dict(native.data.get("error"))
-        status = _text(error.get("status"))
-        code = status or (str(error["code"]) if _int(error.get("code")) is not None else None)
-        message = _text(error.get("message")) or status or "in-band error object without a message"
+        self.end("an in-band error object")
+        error = mapping(native.data.get("error"))
+        status = name(error.get("status"))
+        code = status or (str(error["code"]) if integer(error.get("code")) is not None else None)
+        message = name(error.get("message")) or status or "in-band error object without a message"
         retryable = status in ("UNAVAILABLE", "RESOURCE_EXHAUSTED", "INTERNAL", "DEADLINE_EXCEEDED")
-        return [ev.ErrorReported(origin=native.origin(), code=code, message=message, retryable=retryable)]
+        return [ev.ErrorReported(code=code, message=message, retryable=retryable)]
 
     def _check_identity(self, native: NativeEvent) -> None:
         """A.4.7 [SOFT]: responseId and modelVersion do not change within a stream."""
@@ -197,39 +191,38 @@ class GeminiTranslator(Translator):
         self._blocked = str(reason)
         if self._blocked not in BLOCK_REASONS:
             self.flag("LIFECYCLE-407", f"blockReason {reason!r} is not a documented value", native, actual=reason)
-        if _list(native.data.get("candidates")) or self._candidates:
+        if array(native.data.get("candidates")) or self._candidates:
             self.flag("LIFECYCLE-402", f"the prompt was blocked ({reason}) yet candidates arrive", native)
 
-    def _usage_event(self, native: NativeEvent) -> ev.UsageReported | None:
+    def _usage_event(self) -> ev.UsageReported | None:
         """Canonical usage from the last snapshot: thoughts count as output, tool-use prompt as input,
         so total = input + output as the SDK's field description adds them (A.4.6)."""
         usage = self._usage
         if usage is None:
             return None
-        prompt, candidates = _int(usage.get("promptTokenCount")), _int(usage.get("candidatesTokenCount"))
-        thoughts, tool_prompt = _int(usage.get("thoughtsTokenCount")), _int(usage.get("toolUsePromptTokenCount"))
+        prompt, candidates = integer(usage.get("promptTokenCount")), integer(usage.get("candidatesTokenCount"))
+        thoughts, tool_prompt = integer(usage.get("thoughtsTokenCount")), integer(usage.get("toolUsePromptTokenCount"))
         output = None if candidates is None and thoughts is None else (candidates or 0) + (thoughts or 0)
         return ev.UsageReported(
-            origin=native.origin(),
             input_tokens=None if prompt is None else prompt + (tool_prompt or 0),
             output_tokens=output, reasoning_tokens=thoughts,
-            cached_tokens=_int(usage.get("cachedContentTokenCount")),
-            total_tokens=_int(usage.get("totalTokenCount")),
+            cached_tokens=integer(usage.get("cachedContentTokenCount")),
+            total_tokens=integer(usage.get("totalTokenCount")),
         )
 
     # -- candidates ---------------------------------------------------------------------------------------
 
     def _candidate(self, raw: dict[str, Any], native: NativeEvent) -> Events:
-        index = _int(raw.get("index")) or 0
+        index = integer(raw.get("index")) or 0
         candidate = self._candidates.get(index)
         if candidate is None:
             candidate = self._candidates[index] = _Candidate(index=index)
-        parts = _list(_dict(raw.get("content")).get("parts"))
+        parts = array(mapping(raw.get("content")).get("parts"))
         events: Events = []
         if parts and candidate.finish is not None:
             self._after_finish(candidate, native)
         for part in parts:
-            events += self._part(candidate, _dict(part), native)
+            events += self._part(candidate, mapping(part), native)
         reason = raw.get("finishReason")
         if reason:
             events += self._finish(candidate, str(reason), raw, native)
@@ -255,17 +248,17 @@ class GeminiTranslator(Translator):
         if reason not in FINISH_REASONS:
             self.flag("LIFECYCLE-407", f"finishReason {reason!r} is not a documented value", native, actual=reason)
         if reason in CALL_FAILURES:
-            message = _text(raw.get("finishMessage")) or "no finishMessage"
+            message = name(raw.get("finishMessage")) or "no finishMessage"
             self.flag("LIFECYCLE-406", f"candidate {candidate.index} ended with {reason}: {message}", native)
         return self._close_candidate(candidate, native, at_end=False)
 
     def _close_candidate(self, candidate: _Candidate, native: NativeEvent, at_end: bool) -> Events:
-        events = self._close_run(candidate, native)
+        events = self._close_run(candidate)
         while candidate.open_calls:
             call = candidate.open_calls[-1]
             self.flag("ASSEMBLY-401", f"call {call.name} ({call.call_id}) still open at "
                                       f"{'the end of the stream' if at_end else 'finishReason'}; flushed", native)
-            events += self._close_call(candidate, native)
+            events += self._close_call(candidate)
         return events
 
     # -- parts ------------------------------------------------------------------------------------------
@@ -277,31 +270,29 @@ class GeminiTranslator(Translator):
         text = part.get("text")
         if isinstance(text, str):
             candidate.content = True
-            return self._text(candidate, part, text, native)
+            return self._text(candidate, part, text)
         if not part:
             return []
         candidate.content = True
-        events = self._close_run(candidate, native)
-        item_id, origin = candidate.next_id(), native.origin()
-        return events + [ev.ItemStarted(origin=origin, item_id=item_id, kind="other"),
-                         ev.ItemCompleted(origin=origin, item_id=item_id,
-                                          declared=ev.Declared(native={"parts": [part]}))]
+        events = self._close_run(candidate)
+        item_id = candidate.next_id()
+        return events + [ev.ItemStarted(item_id=item_id, kind="other"),
+                         ev.ItemCompleted(item_id=item_id, declared=ev.Declared(native={"parts": [part]}))]
 
-    def _text(self, candidate: _Candidate, part: dict[str, Any], text: str, native: NativeEvent) -> Events:
+    def _text(self, candidate: _Candidate, part: dict[str, Any], text: str) -> Events:
         kind = "thought" if part.get("thought") is True else "text"
         events: Events = []
         run = candidate.run
         if run is None or run.kind != kind:
-            events += self._close_run(candidate, native)
+            events += self._close_run(candidate)
             run = candidate.run = _Run(item_id=candidate.next_id(), kind=kind)
-            events.append(ev.ItemStarted(origin=native.origin(), item_id=run.item_id,
-                                         kind="reasoning" if kind == "thought" else "message",
+            events.append(ev.ItemStarted(item_id=run.item_id, kind="reasoning" if kind == "thought" else "message",
                                          role=None if kind == "thought" else "assistant"))
         run.parts.append(part)
         delta = ev.ReasoningDelta if kind == "thought" else ev.TextDelta
-        return events + [delta(origin=native.origin(), item_id=run.item_id, text=text)]
+        return events + [delta(item_id=run.item_id, text=text)]
 
-    def _close_run(self, candidate: _Candidate, native: NativeEvent) -> Events:
+    def _close_run(self, candidate: _Candidate) -> Events:
         run, candidate.run = candidate.run, None
         if run is None:
             return []
@@ -309,7 +300,7 @@ class GeminiTranslator(Translator):
         signatures = [part["thoughtSignature"] for part in run.parts if part.get("thoughtSignature")]
         if signatures:
             native_facts["thoughtSignature"] = signatures[-1]
-        return [ev.ItemCompleted(origin=native.origin(), item_id=run.item_id, declared=ev.Declared(native=native_facts))]
+        return [ev.ItemCompleted(item_id=run.item_id, declared=ev.Declared(native=native_facts))]
 
     # -- function calls (A.4.8-A.4.11, A.5) -----------------------------------------------------------------
 
@@ -318,17 +309,17 @@ class GeminiTranslator(Translator):
         if not isinstance(call, dict):
             self.flag("ASSEMBLY-402", f"functionCall is a {type(call).__name__}, not an object", native)
             return []
-        name = _text(call.get("name"))
+        function_name = name(call.get("name"))
         partial = call.get("partialArgs")
         streams = call.get("willContinue") is True or partial is not None
         if not call:  # A.5 end condition (b): an empty functionCall closes the open call
-            return self._close_call(candidate, native) if candidate.open_calls else []
-        if name is not None:
-            events = self._close_run(candidate, native)
+            return self._close_call(candidate) if candidate.open_calls else []
+        if function_name is not None:
+            events = self._close_run(candidate)
             if streams:  # A.5 rule 1; name+willContinue without partialArgs still opens (google/adk-python#4311)
-                return events + self._open_call(candidate, call, part, name, native) + self._continue(candidate, call,
-                                                                                                     native)
-            return events + self._whole_call(candidate, call, part, name, native)
+                return (events + self._open_call(candidate, call, part, function_name, native)
+                        + self._continue(candidate, call))
+            return events + self._whole_call(candidate, call, part, function_name, native)
         if streams:
             if not candidate.open_calls:
                 self.flag("ASSEMBLY-005", "partialArgs with no open call to apply them to (dropped)", native)
@@ -336,25 +327,25 @@ class GeminiTranslator(Translator):
             signature = part.get("thoughtSignature")
             if signature and not candidate.open_calls[-1].native.get("thoughtSignature"):
                 candidate.open_calls[-1].native["thoughtSignature"] = signature
-            return self._continue(candidate, call, native)
+            return self._continue(candidate, call)
         self.flag("ASSEMBLY-402", f"functionCall without a name and no partialArgs: {json.dumps(call)[:120]}", native)
         return []
 
-    def _call_id(self, candidate: _Candidate, call: dict[str, Any], name: str, native: NativeEvent) -> tuple[str, bool]:
-        given = _text(call.get("id"))
+    def _call_id(self, call: dict[str, Any], function_name: str, native: NativeEvent) -> tuple[str, bool]:
+        given = name(call.get("id"))
         if given is not None:
             return given, False
         self._synthetic += 1
         local = f"gemini-local-{self._synthetic}"
-        self.flag("LIFECYCLE-408", f"functionCall {name} has no id; local id {local} (answers match by name and "
-                                   "order)", native)
+        self.flag("LIFECYCLE-408", f"functionCall {function_name} has no id; local id {local} (answers match by name "
+                                   "and order)", native)
         return local, True
 
-    def _started(self, candidate: _Candidate, name: str, call_id: str, native: NativeEvent) -> tuple[str, Events]:
+    def _started(self, candidate: _Candidate, function_name: str, call_id: str) -> tuple[str, Events]:
         item_id = candidate.next_id()
         candidate.calls.append(call_id)
-        return item_id, [ev.ItemStarted(origin=native.origin(), item_id=item_id, kind="tool_call", name=name,
-                                        call_id=call_id, executor="client")]
+        return item_id, [ev.ItemStarted(item_id=item_id, kind="tool_call", name=function_name, call_id=call_id,
+                                        executor="client")]
 
     def _call_native(self, candidate: _Candidate, part: dict[str, Any], synthetic: bool,
                      native: NativeEvent) -> dict[str, Any]:
@@ -370,33 +361,32 @@ class GeminiTranslator(Translator):
             candidate.unsigned_call = True
         return facts
 
-    def _whole_call(self, candidate: _Candidate, call: dict[str, Any], part: dict[str, Any], name: str,
+    def _whole_call(self, candidate: _Candidate, call: dict[str, Any], part: dict[str, Any], function_name: str,
                     native: NativeEvent) -> Events:
         """Gemini API style: name and the whole ``args`` in one part; no args means ``{}`` (A.5)."""
-        call_id, synthetic = self._call_id(candidate, call, name, native)
-        item_id, events = self._started(candidate, name, call_id, native)
+        call_id, synthetic = self._call_id(call, function_name, native)
+        item_id, events = self._started(candidate, function_name, call_id)
         args = call.get("args", {})
         text = json.dumps(args, ensure_ascii=False, separators=(",", ":"))
-        origin = native.origin()
         declared = ev.Declared(call_id=call_id, native=self._call_native(candidate, part, synthetic, native))
-        return events + [ev.ToolCallDelta(origin=origin, item_id=item_id, text=text),
-                         ev.ItemCompleted(origin=origin, item_id=item_id, declared=declared)]
+        return events + [ev.ToolCallDelta(item_id=item_id, text=text),
+                         ev.ItemCompleted(item_id=item_id, declared=declared)]
 
-    def _open_call(self, candidate: _Candidate, call: dict[str, Any], part: dict[str, Any], name: str,
+    def _open_call(self, candidate: _Candidate, call: dict[str, Any], part: dict[str, Any], function_name: str,
                    native: NativeEvent) -> Events:
-        call_id, synthetic = self._call_id(candidate, call, name, native)
-        item_id, events = self._started(candidate, name, call_id, native)
-        candidate.open_calls.append(_Call(item_id=item_id, name=name, call_id=call_id,
+        call_id, synthetic = self._call_id(call, function_name, native)
+        item_id, events = self._started(candidate, function_name, call_id)
+        candidate.open_calls.append(_Call(item_id=item_id, name=function_name, call_id=call_id,
                                           native=self._call_native(candidate, part, synthetic, native)))
         return events
 
-    def _continue(self, candidate: _Candidate, call: dict[str, Any], native: NativeEvent) -> Events:
+    def _continue(self, candidate: _Candidate, call: dict[str, Any]) -> Events:
         """Apply partialArgs to the most recently opened call; close it unless willContinue is true (A.5 (a))."""
         top = candidate.open_calls[-1]
         events: Events = []
         path_open = False
-        for raw in _list(call.get("partialArgs")):
-            fragment = _dict(raw)
+        for raw in array(call.get("partialArgs")):
+            fragment = mapping(raw)
             key = next((key for key in VALUE_KEYS if key in fragment), None)
             if key is None:
                 continue  # A.5 rule 5: a PartialArg without a value changes nothing
@@ -405,18 +395,16 @@ class GeminiTranslator(Translator):
             will_continue = fragment.get("willContinue") is True
             path_open = path_open or will_continue
             top.fragments += 1
-            events.append(ev.ToolCallFragment(origin=native.origin(), item_id=top.item_id,
-                                              path=path if isinstance(path, str) else "", value=value,
+            events.append(ev.ToolCallFragment(item_id=top.item_id, path=string(path) or "", value=value,
                                               will_continue=will_continue))
         if call.get("willContinue") is not True and not path_open:
-            events += self._close_call(candidate, native)
+            events += self._close_call(candidate)
         return events
 
-    def _close_call(self, candidate: _Candidate, native: NativeEvent) -> Events:
+    def _close_call(self, candidate: _Candidate) -> Events:
         call = candidate.open_calls.pop()
-        origin = native.origin()
         events: Events = []
         if not call.fragments:  # A.5: a call that streamed no argument has args {}
-            events.append(ev.ToolCallDelta(origin=origin, item_id=call.item_id, text="{}"))
+            events.append(ev.ToolCallDelta(item_id=call.item_id, text="{}"))
         declared = ev.Declared(call_id=call.call_id, native=call.native)
-        return events + [ev.ItemCompleted(origin=origin, item_id=call.item_id, declared=declared)]
+        return events + [ev.ItemCompleted(item_id=call.item_id, declared=declared)]
