@@ -34,3 +34,13 @@ def string(value: Any) -> str | None:
 def name(value: Any) -> str | None:
     """``value`` if it is a non-empty string (an id, a name, a type), else None."""
     return value if isinstance(value, str) and value else None
+
+
+def digits(value: Any, max_digits: int = 18) -> int | None:
+    """A count, index or limit written as text (a query parameter, a header): ``value`` as an integer
+    if it is ASCII digits only, and no longer than ``max_digits``, else None. ``str.isdigit`` alone
+    takes ``"²"`` and ``"٣"``, which ``int`` then refuses, and thousands of digits cost ``int``
+    quadratic time or a refusal past Python's conversion limit."""
+    if isinstance(value, str) and 0 < len(value) <= max_digits and value.isascii() and value.isdigit():
+        return int(value)
+    return None

@@ -90,3 +90,31 @@ def test_an_unreadable_request_after_an_interrupt_is_reported(family: str, body:
     report = check_cassette(cassette)
     found = [f.check for f in report.exchanges[1].findings if f.check.startswith("RESUME")]
     assert found == ["RESUME-010"], (family, found)  # one fault, one finding, in every family
+
+
+# -- numbers written as text (class 2) -------------------------------------------------------------------------
+
+from harness.values import digits  # noqa: E402
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.one_of(st.text(max_size=30), st.text("0123456789", min_size=1, max_size=6000),
+                      st.text("0123456789\u00b2\u0663\uff11\u2155", min_size=1, max_size=8)))
+def test_digits_reads_a_bounded_ascii_count_or_nothing(text: str) -> None:
+    value = digits(text)
+    if value is None:
+        assert not (text.isascii() and text.isdigit() and len(text) <= 18)
+    else:
+        assert str(value) == text.lstrip("0") or value == 0
+
+
+def test_a_page_size_no_int_can_read_is_a_finding_not_a_crash() -> None:
+    from harness.exchange import Exchange, Request, Response
+    from harness.pipeline import check_cassette
+
+    for odd in ("²", "9" * 5000, "-1"):
+        request = Request(method="POST", uri=f"https://bedrock-agent-runtime.us-east-1.amazonaws.com/sessions/?maxResults={odd}",
+                          body=b"{}", json={})
+        response = Response(headers={"content-type": ["application/json"]}, body=b'{"sessionSummaries": []}')
+        report = check_cassette(Cassette(path=Path("x.yaml"), exchanges=[Exchange(index=0, request=request, response=response)]))
+        assert "LIFECYCLE-760" in {f.check for f in report.findings}, odd

@@ -23,6 +23,7 @@ from harness.live.framing import frame_spans
 from harness.live.journal import Journal
 from harness.live.library import Library, Served
 from harness.live.runner import address, bind, in_thread
+from harness.values import digits
 
 REPORT_PATH = "/_harness/report"
 EXCHANGE_HEADER = "x-harness-exchange"  # ask for an exchange by number (tools, tests)
@@ -81,7 +82,7 @@ class ServeApp:
             await asgi.send_json(send, 400, {"error": request})
             return
         explicit = request.header(EXCHANGE_HEADER)
-        index = self.conversations.choose(served, request, int(explicit) if explicit and explicit.isdigit() else None)
+        index = self.conversations.choose(served, request, digits(explicit))
         if index is None:
             self.journal.request(method, path, 404, cassette=served.name, note="no exchange of the cassette fits")
             endpoints = sorted({f"{e.request.method} {p}" for e, p in zip(served.cassette.exchanges, served.paths)})

@@ -20,7 +20,7 @@ from harness.providers.base import Events, NativeEvent, StreamContext, Translato
 from harness.providers.bedrock_agents.operations import Call, call_of, session_uuid
 from harness.schemas import schemas_for
 from harness.state import Turn
-from harness.values import array
+from harness.values import array, digits
 
 PROVIDER = "bedrock-agents"
 _REQUEST_SHAPES = frozenset({"CreateSession", "UpdateSession"})  # the operations with a JSON request body
@@ -80,8 +80,9 @@ class SessionTranslator(Translator):
 
     def _page_size(self, values: list[str] | None, where: Location) -> None:
         """ListSessions takes its page size in the query: maxResults, 1 to 1000."""
-        if values is not None and not (values[0].isdigit() and 1 <= int(values[0]) <= MAX_PAGE):
-            self.findings.append(finding("LIFECYCLE-760", f"maxResults={values[0]!r} is not 1 to {MAX_PAGE}",
+        size = digits(values[0]) if values is not None else None
+        if values is not None and not (size is not None and 1 <= size <= MAX_PAGE):
+            self.findings.append(finding("LIFECYCLE-760", f"maxResults={values[0][:40]!r} is not 1 to {MAX_PAGE}",
                                          where.with_(path="uri")))
 
     def _statuses(self, native: NativeEvent) -> dict[str, str]:
