@@ -115,7 +115,7 @@ def test_renderers_never_import_the_pipeline_or_a_family(name: str) -> None:
 
 FAMILIES = sorted({name.split(".")[2] for name in MODULES if name.count(".") >= 2 and name.startswith("harness.providers.")
                    and (PACKAGE / "providers" / name.split(".")[2]).is_dir()})
-BUILT_ON = {"bedrock_invoke_model": {"anthropic_messages"}}  # Anthropic events inside AWS frames
+BUILT_ON = {"bedrock_invoke_model": {"anthropic_messages", "bedrock_converse"}}  # Anthropic events, and Nova's ConverseStream events, inside AWS frames
 
 
 @pytest.mark.parametrize("family", FAMILIES)

@@ -78,3 +78,100 @@ def test_an_event_outside_the_response_stream_union_is_flagged_and_skipped() -> 
     report = run_body(PROVIDER, b"".join([START, stray, *TEXT, *END]))
     assert {item.check for item in report.findings} == {"SCHEMA-781"}
     assert report.turn is not None and report.turn.text == "Hi"
+
+
+# -- model families other than Anthropic ----------------------------------------------------------------
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from harness.pipeline import _run_exchange, check_path  # noqa: E402
+from harness.providers.bedrock_invoke_model.models import family_of_model  # noqa: E402
+
+CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "bedrock-invoke-model"
+
+
+def inner(obj: dict) -> bytes:
+    return chunk(json.dumps(obj).encode())
+
+
+NOVA = [inner({"messageStart": {"role": "assistant"}}),
+        inner({"contentBlockDelta": {"delta": {"text": "Hi"}, "contentBlockIndex": 0}}),
+        inner({"contentBlockStop": {"contentBlockIndex": 0}}),
+        inner({"messageStop": {"stopReason": "end_turn"}}),
+        inner({"metadata": {"usage": {"inputTokens": 3, "outputTokens": 1}},
+               "amazon-bedrock-invocationMetrics": {"inputTokenCount": 3, "outputTokenCount": 1}})]
+
+
+def run_at(body: bytes, model: str) -> tuple:
+    uri = f"https://bedrock-runtime.us-east-1.amazonaws.com/model/{model}/invoke-with-response-stream"
+    exchange = Exchange(index=0, request=Request(method="POST", uri=uri), response=Response(
+        headers={"content-type": ["application/vnd.amazon.eventstream"]}, body=body))
+    result, _ = _run_exchange(exchange, None, False)
+    return result.turn, {f.check for f in result.findings}
+
+
+@pytest.mark.parametrize(("model", "family"), [
+    ("anthropic.claude-3-5-sonnet-20240620-v1:0", "anthropic"), ("us.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic"),
+    ("amazon.nova-pro-v1:0", "nova"), ("us.amazon.nova-pro-v1:0", "nova"), ("apac.amazon.nova-lite-v1:0", "nova"),
+    ("arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-micro-v1:0", "nova"),
+    ("amazon.titan-text-express-v1", "titan"), ("us.meta.llama3-3-70b-instruct-v1:0", "llama"),
+    ("mistral.mistral-large-2402-v1:0", "mistral"), ("cohere.command-r-plus-v1:0", "cohere"),
+    ("ai21.jamba-1-5-mini-v1:0", "ai21"), ("amazon.titan-embed-text-v2:0", None), (None, None),
+])
+def test_the_model_id_names_the_family(model: str | None, family: str | None) -> None:
+    assert family_of_model(model) == family
+
+
+def test_a_nova_stream_folds_with_its_own_rules_not_as_anthropic() -> None:
+    turn, checks = run_at(b"".join(NOVA), "us.amazon.nova-pro-v1%3A0")
+    assert checks == set()
+    assert turn.text == "Hi" and turn.stop == "end_turn" and turn.usage.input_tokens == 3
+
+
+def test_a_nova_stream_without_a_uri_is_recognised_by_its_chunks() -> None:
+    raw = Exchange(index=0, request=Request(method="POST"), response=Response(body=b"".join(NOVA)))
+    assert registry.detect(raw).name == PROVIDER
+    report = run_body(PROVIDER, b"".join(NOVA))
+    assert report.findings == [] and report.turn.text == "Hi" and report.turn.stop == "end_turn"
+
+
+def test_a_cut_nova_stream_is_truncated_and_nothing_else() -> None:
+    assert run_at(b"".join(NOVA[:2]), "amazon.nova-lite-v1%3A0")[1] == {"LIFECYCLE-005"}
+
+
+def test_a_nova_exception_ends_the_turn_as_failed() -> None:
+    body = b"".join([*NOVA[:2], encode_exception("throttlingException", b'{"message":"slow down"}')])
+    turn, checks = run_at(body, "amazon.nova-lite-v1%3A0")
+    assert checks == set() and turn.status == "failed" and turn.errors[0].message == "slow down"
+
+
+@pytest.mark.parametrize("name", ["titan-text", "llama-text", "mistral-text", "cohere-text", "ai21-text",
+                                  "nova-text", "nova-tool-use"])
+def test_each_model_family_cassette_folds(name: str) -> None:
+    report = check_path(CASSETTES / f"{name}.yaml")
+    assert report.findings == []
+    turn = report.turns[0]
+    if name == "nova-tool-use":
+        assert turn.stop == "tool_use" and turn.items[1].arguments == {"city": "Paris"}
+    else:
+        assert turn.text == "Hello there!" and turn.stop == "end_turn"
+
+
+def test_chunks_of_another_family_than_the_model_id_are_flagged() -> None:
+    assert "SCHEMA-783" in run_at(b"".join(NOVA), "anthropic.claude-3-haiku-20240307-v1%3A0")[1]
+    mixed = b"".join([START, *TEXT, inner({"generation": "x", "stop_reason": None}), *END])
+    assert "SCHEMA-783" in run_at(mixed, "anthropic.claude-3-haiku-20240307-v1%3A0")[1]
+
+
+def test_an_unknown_chunk_shape_and_folded_stream_rules() -> None:
+    assert "SCHEMA-782" in checks(b"".join([START, inner({"surprise": 1}), *TEXT, *END]))
+    late = b"".join([inner({"generation": "a", "stop_reason": "stop"}), inner({"generation": "b", "stop_reason": None})])
+    turn, found = run_at(late, "meta.llama3-8b-instruct-v1%3A0")
+    assert found == {"LIFECYCLE-784"} and turn.text == "a"
+    odd = inner({"outputText": "a", "completionReason": "WEIRD"})
+    assert run_at(odd, "amazon.titan-text-lite-v1")[1] == {"LIFECYCLE-785"}
+    assert run_at(inner({"outputText": "a", "completionReason": None}), "amazon.titan-text-lite-v1")[1] == {
+        "LIFECYCLE-005"}

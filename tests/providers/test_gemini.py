@@ -127,3 +127,64 @@ def test_a_signed_call_after_an_unsigned_one_is_out_of_place() -> None:
     _, in_order = run([chunk([first]), chunk([second], finish="STOP")])
     _, swapped = run([chunk([second]), chunk([first], finish="STOP")])
     assert "LIFECYCLE-409" not in in_order and "LIFECYCLE-409" in swapped
+
+
+# -- numeric enums ($alt=json;enum-encoding=int) ----------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from harness.exchange import Exchange, Response  # noqa: E402
+from harness.pipeline import _run_exchange, check_path  # noqa: E402
+
+CASSETTES = Path(__file__).resolve().parents[2] / "cassettes" / "gemini"
+ASKED = "https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?%24alt=json%3Benum-encoding%3Dint"
+NAMES = "https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?alt=sse"
+
+
+def run_uri(chunks: list[dict[str, Any]], uri: str) -> tuple[Any, list[Any]]:
+    exchange = Exchange(index=0, request=Request(method="POST", uri=uri),
+                        response=Response(headers={"content-type": ["text/event-stream"]}, body=to_wire(chunks)),
+                        provider_hint="gemini")
+    result, _ = _run_exchange(exchange, None, False)
+    return result.turn, result.findings
+
+
+def test_integer_finish_reason_is_read_as_its_name_when_the_request_asked() -> None:
+    turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, 1)], ASKED)  # type: ignore[arg-type]
+    assert findings == [] and turn.stop == "end_turn" and turn.native_stop == "STOP" and turn.text == "Hi"
+    turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, 2)], ASKED)  # type: ignore[arg-type]
+    assert turn.stop == "max_tokens" and findings == []
+
+
+def test_integer_enums_without_the_request_asking_are_flagged_once_and_still_read() -> None:
+    rated = {**chunk(None, 1), "candidates": [{**chunk(None, 1)["candidates"][0],
+                                               "safetyRatings": [{"category": 8, "probability": 1}]}]}
+    turn, findings = run_uri([chunk([{"text": "Hi"}]), rated], NAMES)
+    assert [(f.check, f.severity) for f in findings] == [("LIFECYCLE-410", Severity.warning)]
+    assert turn.stop == "end_turn"
+    turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, "STOP")], NAMES)
+    assert findings == []
+
+
+def test_integer_block_reason_and_unknown_numbers() -> None:
+    turn, findings = run_uri([{"promptFeedback": {"blockReason": 1, "safetyRatings": [{"category": 10,
+                                                                                       "probability": 4}]}}], ASKED)
+    assert findings == [] and turn.stop == "content_filter" and turn.native_stop == "SAFETY"
+    turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, 99)], ASKED)  # type: ignore[arg-type]
+    assert {f.check for f in findings} == {"LIFECYCLE-407"} and turn.stop == "other"
+
+
+def test_vertex_reads_only_the_numbers_both_protos_share() -> None:
+    vertex = ("https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/google/models/g"
+              ":streamGenerateContent?%24alt=json%3Benum-encoding%3Dint")
+    turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, 1)], vertex)  # type: ignore[arg-type]
+    assert findings == [] and turn.stop == "end_turn"
+    turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, 7)], vertex)  # type: ignore[arg-type]
+    assert {f.check for f in findings} == {"LIFECYCLE-407"}
+
+
+def test_numeric_enum_cassettes() -> None:
+    asked = check_path(CASSETTES / "numeric-enums-requested.yaml")
+    assert asked.findings == [] and asked.turns[0].stop == "end_turn" and asked.turns[0].text == "Hello there."
+    names = check_path(CASSETTES / "numeric-enums-not-requested.yaml")
+    assert [f.check for f in names.findings] == ["LIFECYCLE-410"] and names.turns[0].stop == "end_turn"

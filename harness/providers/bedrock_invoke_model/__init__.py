@@ -1,4 +1,10 @@
-"""Bedrock ``InvokeModelWithResponseStream`` for Anthropic models: Anthropic events inside AWS frames.
+"""Bedrock ``InvokeModelWithResponseStream``: each model family's own events inside AWS frames.
+
+The model id in the URI (or, without one, the chunks' shape) says whose events the chunks carry
+(``models.py``): Anthropic's are read by the Anthropic family, Amazon Nova's by the ConverseStream
+translator with Nova's own schemas (``schemas/bedrock-invoke-model/``), Titan, Llama, Mistral, Cohere
+and AI21 are recognised and folded to their text and stop reason (``translator.py``). What follows
+describes the Anthropic case, the one with a resume contract here.
 
 Each ``chunk`` message's JSON payload is ``{"bytes": <base64 of one Anthropic Messages event>}``
 (specs/gemini-mistral-bedrock.md section D, "Also InvokeModelWithResponseStream"; the payload shape
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -22,8 +29,13 @@ from harness.exchange import Exchange
 from harness.findings import Finding, finding
 from harness.providers.anthropic_messages import AnthropicMessages
 from harness.providers.aws import EventStreamProvider, chunk_event
-from harness.providers.base import NativeEvent, Provider
+from harness.exchange import Request
+from harness.providers.base import NativeEvent, Provider, StreamContext, Translator
 from harness.providers.bedrock_invoke_model.checks import CHECKS
+from harness.providers.bedrock_invoke_model.models import METRICS, family_of_chunk, family_of_model, model_id
+from harness.providers.bedrock_invoke_model.translator import InvokeTranslator
+from harness.schemas import SchemaSet, schema_root
+from harness.state import Turn
 from harness.values import mapping
 from harness.wire import eventstream
 from harness.wire.frames import Frame
@@ -48,8 +60,30 @@ class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
             return True
         return self.sniff(exchange)
 
+    @property
+    def schemas(self) -> SchemaSet:
+        return _schemas()
+
+    def translator(self, context: StreamContext) -> Translator:
+        return InvokeTranslator(context)
+
+    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
+        """Only the Anthropic body's resume contract is known here; other families' next requests are not checked."""
+        if family_of_model(model_id(request.path)) not in (None, "anthropic"):
+            return []
+        return super().check_resume(turn, request, exchange)
+
     def opens_with(self, frame: Frame) -> bool:
-        return frame.event == "chunk" and mapping(chunk_event(frame)).get("type") == "message_start"
+        """A raw body whose first chunk opens a stream of any model family InvokeModel serves."""
+        if frame.event != "chunk":
+            return False
+        event = chunk_event(frame)
+        if event is None:
+            return False
+        family = family_of_chunk(event)
+        if family == "anthropic":
+            return event.get("type") == "message_start"
+        return family is not None and (family != "nova" or "messageStart" in event)
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         outer = super().parse(frame, exchange)
@@ -60,10 +94,22 @@ class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
         inner = _inner(outer.data.get("bytes"))
         if isinstance(inner, str):
             return [finding("WIRE-780", inner, outer.location())]
-        kind = inner.get("type")
-        if not isinstance(kind, str):
-            return [finding("SCHEMA-004", "the event inside chunk.bytes has no string `type`", outer.location())]
-        return NativeEvent(type=kind, data=inner, frame=outer.frame, offset=outer.offset, exchange=exchange)
+        family = family_of_chunk(inner)
+        if family is None:
+            return [finding("SCHEMA-782", "the event inside chunk.bytes has no known model family's shape "
+                                          "(Anthropic, Nova, Titan, Llama, Mistral, Cohere, AI21)", outer.location(),
+                            actual=sorted(inner)[:8])]
+        if family == "anthropic":
+            return NativeEvent(type=inner["type"], data=inner, frame=outer.frame, offset=outer.offset,
+                               exchange=exchange)
+        if family == "nova":  # a one-member union; Bedrock's invocation metrics ride beside it on the last chunk
+            (kind,) = (key for key in inner if key not in (METRICS, "p"))
+            data = dict(inner[kind])
+            if METRICS in inner:
+                data.setdefault(METRICS, inner[METRICS])
+            return NativeEvent(type=kind, data=data, frame=outer.frame, offset=outer.offset, exchange=exchange)
+        return NativeEvent(type=f"{family}.chunk", data=inner, frame=outer.frame, offset=outer.offset,
+                           exchange=exchange)
 
     to_wire = Provider.to_wire  # the type stays inside the Anthropic event; only the wrapping is AWS's
 
@@ -103,5 +149,18 @@ def _as_anthropic_error(outer: NativeEvent) -> NativeEvent | list[Finding]:
         return [finding("SCHEMA-781", f"{outer.type!r} is not a ResponseStream member", outer.location(),
                         expected=["chunk", *sorted(EXCEPTIONS)], actual=outer.type)]
     message = outer.data.get("message") or outer.data.get("Message") or ""
-    data = {"type": "error", "error": {"type": EXCEPTIONS[outer.type], "message": f"{outer.type}: {message}"}}
+    data = {"type": "error", "error": {"type": EXCEPTIONS[outer.type], "message": f"{outer.type}: {message}"},
+            "awsException": outer.type}
     return NativeEvent(type="error", data=data, frame=outer.frame, offset=outer.offset, exchange=outer.exchange)
+
+
+_SCHEMAS: list[SchemaSet] = []
+
+
+def _schemas() -> SchemaSet:
+    """Anthropic's event schemas, with Nova's events and the folded families' chunks (``schemas/bedrock-invoke-model/``)."""
+    if not _SCHEMAS:
+        merged = SchemaSet("bedrock-invoke-model", schema_root() / AnthropicMessages.name)
+        merged._files.update(SchemaSet("bedrock-invoke-model", Path(schema_root() / "bedrock-invoke-model"))._files)
+        _SCHEMAS.append(merged)
+    return _SCHEMAS[0]

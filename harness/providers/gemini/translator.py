@@ -19,6 +19,7 @@ from typing import Any
 
 from harness import events as ev
 from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
+from harness.providers.gemini import enums
 from harness.values import array, integer, mapping, name, string
 
 FINISH_REASONS = frozenset({  # A.3 enumerations
@@ -91,6 +92,11 @@ class GeminiTranslator(Translator):
         self._blocked: str | None = None
         self._synthetic = 0
         self._last: NativeEvent | None = None
+        request = context.exchange.request
+        self._int_enums = enums.asks_for_integers(request)  # the request decides the encoding
+        self._knows_request = bool(request.uri)  # a raw body has no request to say which encoding it asked for
+        self._finish_numbers = enums.VERTEX_FINISH_REASON if enums.is_vertex(request) else enums.FINISH_REASON
+        self._int_flagged = False
 
     # -- entry points -------------------------------------------------------------------------------
 
@@ -185,10 +191,11 @@ class GeminiTranslator(Translator):
             return
         if self._chunks > 1:
             self.flag("LIFECYCLE-402", f"promptFeedback on chunk {self._chunks - 1}, not the first", native)
-        reason = feedback.get("blockReason")
+        self._ratings(feedback, native)
+        reason = self._enum(feedback.get("blockReason"), enums.BLOCK_REASON, "promptFeedback.blockReason", native)
         if reason is None:
             return
-        self._blocked = str(reason)
+        self._blocked = reason
         if self._blocked not in BLOCK_REASONS:
             self.flag("LIFECYCLE-407", f"blockReason {reason!r} is not a documented value", native, actual=reason)
         if array(native.data.get("candidates")) or self._candidates:
@@ -223,10 +230,37 @@ class GeminiTranslator(Translator):
             self._after_finish(candidate, native)
         for part in parts:
             events += self._part(candidate, mapping(part), native)
-        reason = raw.get("finishReason")
+        self._ratings(raw, native)
+        reason = self._enum(raw.get("finishReason"), self._finish_numbers, "finishReason", native)
         if reason:
-            events += self._finish(candidate, str(reason), raw, native)
+            events += self._finish(candidate, reason, raw, native)
         return events
+
+    # -- enums: names, or proto numbers when the request asked for them (harness/providers/gemini/enums.py) --
+
+    def _enum(self, value: Any, numbers: dict[int, str], where: str, native: NativeEvent) -> str | None:
+        """An enum member as its name. An integer is read by the proto numbering; it is flagged once per
+        stream when the request did not ask for ``$alt=json;enum-encoding=int``. An unknown number reads
+        as ``<where> <n>``, which LIFECYCLE-407 then reports as undocumented."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            return str(value) if value else None
+        self._integer_seen(value, where, native)
+        return numbers.get(value, f"{where} {value}")
+
+    def _integer_seen(self, value: int, where: str, native: NativeEvent) -> None:
+        if self._int_enums or not self._knows_request or self._int_flagged:
+            return
+        self._int_flagged = True
+        self.flag("LIFECYCLE-410", f"{where} is the integer {value}, but the request did not ask for numeric enums "
+                                   "($alt=json;enum-encoding=int)", native, actual=value)
+
+    def _ratings(self, holder: dict[str, Any], native: NativeEvent) -> None:
+        """safetyRatings carry two enums (category, probability): only their encoding is checked."""
+        for rating in array(holder.get("safetyRatings")):
+            for key in ("category", "probability"):
+                value = mapping(rating).get(key)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    self._integer_seen(value, f"safetyRatings.{key}", native)
 
     def _after_finish(self, candidate: _Candidate, native: NativeEvent) -> None:
         if candidate.after_finish_flagged:
