@@ -42,7 +42,7 @@ register(
     CheckSpec("CASSETTE-003", E, "File and decoded body sizes stay within the loader's limits.", "harness limit"),
     CheckSpec("CASSETTE-004", E, "YAML alias use stays within the limit (no alias bombs).", "harness limit"),
     CheckSpec("CASSETTE-005", E, "Every interaction has a request and a response with a body.", "vcrpy cassette format"),
-    CheckSpec("CASSETTE-006", E, "No credential (API key, bearer token, cookie, signed URL) is stored in a cassette.", "DEVELOPERS.md standards"),
+    CheckSpec("CASSETTE-006", E, "No credential (API key, bearer token, session cookie, signed URL) is stored in a cassette (an infrastructure cookie is CASSETTE-013).", "DEVELOPERS.md standards"),
     CheckSpec("CASSETTE-007", E, "A body marked gzip decompresses.", "RFC 9110 8.4.1"),
     CheckSpec("CASSETTE-008", W, "Every check id a cassette declares in harness.expect exists in the catalogue.", "harness cassette metadata"),
     CheckSpec("CASSETTE-009", E, "Every check id a cassette declares in harness.expect occurs.", "harness cassette metadata"),
@@ -50,6 +50,7 @@ register(
                                  "--strict fails the cassette).", "harness provider detection"),
     CheckSpec("CASSETTE-011", E, "A body's other codings decode: Content-Encoding deflate, br and zstd, alone or chained (gzip is CASSETTE-007), a HAR body's base64, a nock body's hex; an unknown coding is reported, never guessed.", "RFC 9110 8.4.1; RFC 7932; RFC 9659; HAR 1.2 content"),
     CheckSpec("CASSETTE-012", E, "A recorded response status is an HTTP status code (100-599; a numeric string counts as its number).", "RFC 9110 15"),
+    CheckSpec("CASSETTE-013", W, "No infrastructure cookie (Cloudflare's bot-management, rate-limiting and load-balancer cookies such as __cf_bm and _cfuvid, an AWS load balancer's stickiness cookies) is stored in a cassette: no API credential, but a per-client value; the finding names the cookie, never its value.", "Cloudflare Cookies (cloudflare/cloudflare-docs fundamentals/reference/policies-compliances/cloudflare-cookies.mdx); AWS ALB sticky sessions"),
     # --- schemas -----------------------------------------------------------------------------------
     CheckSpec("SCHEMA-001", E, "A native event validates against its JSON Schema.", "schemas/<provider>/"),
     CheckSpec("SCHEMA-002", I, "Event types without a schema are tolerated and skipped.", f"{OPENAI_ANTHROPIC} A.3, C.1"),

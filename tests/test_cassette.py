@@ -388,8 +388,16 @@ def test_credential_headers_flagged_without_the_value(tmp_path, headers):
 
 def test_credential_in_response_header(tmp_path):
     cassette = load(write_yaml(tmp_path, {"interactions": [interaction(response_headers={
-        "set-cookie": [f"__cf_bm={SECRET}; path=/"]})]}))
+        "set-cookie": [f"session={SECRET}; path=/"]})]}))
     assert checks(cassette) == ["CASSETTE-006"]
+    assert_secret_absent(cassette)
+
+
+def test_infrastructure_cookie_in_response_header_is_a_warning(tmp_path):
+    # Cloudflare's bot-management cookie opens nothing: CASSETTE-013 (tests/test_secrets_cookies.py has the rest)
+    cassette = load(write_yaml(tmp_path, {"interactions": [interaction(response_headers={
+        "set-cookie": [f"__cf_bm={SECRET}; path=/"]})]}))
+    assert checks(cassette) == ["CASSETTE-013"]
     assert_secret_absent(cassette)
 
 

@@ -1,5 +1,11 @@
 """Credentials in a cassette: flagged when loading (CASSETTE-006), scrubbed when saving.
 
+Cookies are judged one by one, by name first. The cookies that the infrastructure in front of an API
+sets on every client (Cloudflare's bot-management, rate-limiting and load-balancer cookies, an AWS
+load balancer's stickiness cookies) grant no access to the API: keeping one is a warning of its own
+(CASSETTE-013) that names the cookie. Any other cookie may be a login session, so it stays a
+credential (CASSETTE-006). No finding ever repeats a value.
+
 Whether a stored value is a credential is decided by its shape, never by a word inside it: a real
 key that happens to contain "test" or "mock" (``sk-proj-...test...`` of full length) is a credential,
 and a value is taken as redacted only when the whole of it is a marker:
@@ -27,7 +33,7 @@ SECRET_HEADERS = frozenset(
 )
 SECRET_QUERY = frozenset({"key", "api_key", "apikey", "access_token", "x-amz-signature", "x-amz-credential"})
 
-_SCHEMES = re.compile(r"^(bearer|basic|token|apikey|api-key|key)\s+", re.IGNORECASE)
+_SCHEMES = re.compile(r"^(bearer|basic|token|apikey|api-key|key)(?:\s+|$)", re.IGNORECASE)  # "Basic " alone: no value
 _MARKERS = ("redacted|scrubbed|filtered|masked|hidden|removed|sanitized|censored|omitted|elided|placeholder|dummy|fake"
             "|mock|mocked|test|testing|example|sample|changeme|replace|me|here|none|null|nil|undefined|invalid"
             "|your|my|the|an?|api|apikey|key|keys|token|secret|password|pass|credential|credentials|bearer|auth"
@@ -72,20 +78,60 @@ def _access_key_id(credential: str) -> str:
     return credential.split("/", 1)[0]
 
 
-def _cookie_values(name: str, value: str) -> list[str]:
-    """The values a Cookie (every pair) or Set-Cookie (its first pair; the rest are attributes) header holds."""
+COOKIE_HEADERS = frozenset({"cookie", "set-cookie"})
+
+# Cookies set by the infrastructure in front of an API, for every client whoever it is: they screen bots,
+# rate-limit, or pin a client to one origin, and open nothing (the API key does). Name -> what it is.
+# Cloudflare: cloudflare/cloudflare-docs src/content/docs/fundamentals/reference/policies-compliances/cloudflare-cookies.mdx
+# (__cf_bm "for Cloudflare bot products", _cfuvid and __cfruid for rate limiting, __cflb "a session cookie" of
+# load-balancer affinity, cf_clearance and cf_chl_* of the challenge platform, __cfseq, __cfwaitingroom, Always
+# Online's cf_ob_info and cf_use_ob). AWS: awsdocs/elb-application-load-balancers-user-guide
+# doc_source/sticky-sessions.md (AWSALB, AWSALBCORS, AWSALBAPP-*, AWSALBTG, AWSALBTGCORS).
+_CLOUDFLARE_BOTS, _CLOUDFLARE_RATE = "Cloudflare's bot-management cookie", "Cloudflare's rate-limiting cookie"
+INFRASTRUCTURE_COOKIES = {
+    "__cf_bm": _CLOUDFLARE_BOTS, "cf_clearance": _CLOUDFLARE_BOTS, "_cfuvid": _CLOUDFLARE_RATE,
+    "__cfruid": _CLOUDFLARE_RATE, "__cflb": "Cloudflare's load-balancer session cookie",
+    "__cfwaitingroom": "Cloudflare's waiting-room cookie", "cf_ob_info": "Cloudflare's Always Online cookie",
+    "cf_use_ob": "Cloudflare's Always Online cookie", "awsalb": "an AWS load balancer's stickiness cookie",
+    "awsalbcors": "an AWS load balancer's stickiness cookie", "awsalbtg": "an AWS load balancer's stickiness cookie",
+    "awsalbtgcors": "an AWS load balancer's stickiness cookie", "awselb": "an AWS load balancer's stickiness cookie",
+}
+_INFRASTRUCTURE_PREFIXES = (("__cfseq", _CLOUDFLARE_BOTS), ("cf_chl_", "Cloudflare's challenge cookie"),
+                            ("awsalbapp-", "an AWS load balancer's stickiness cookie"))
+_SHOWN_NAME = 64  # a cookie name is printed (its value never is), clipped
+
+
+def cookie_pairs(header: str, value: str) -> list[tuple[str, str]]:
+    """(name, value) of every cookie a Cookie header holds, or of the one a Set-Cookie header sets (its
+    first pair; the rest are attributes). A pair without ``=`` is all value: judged, never printed."""
     pairs = value.split(";")
-    if name == "set-cookie":
+    if header.lower() == "set-cookie":
         pairs = pairs[:1]
-    return [pair.split("=", 1)[1] if "=" in pair else pair for pair in pairs if pair.strip()]
+    return [(name.strip(), rest) if equals else ("", name) for name, equals, rest in
+            (pair.partition("=") for pair in pairs if pair.strip())]
+
+
+def infrastructure_cookie(name: str) -> str | None:
+    """What an infrastructure cookie is (see ``INFRASTRUCTURE_COOKIES``), or None for any other name."""
+    lowered = name.strip().lower()
+    if lowered in INFRASTRUCTURE_COOKIES:
+        return INFRASTRUCTURE_COOKIES[lowered]
+    return next((what for prefix, what in _INFRASTRUCTURE_PREFIXES if lowered.startswith(prefix)),
+                None)
 
 
 def holds_credential(name: str, value: str) -> bool:
-    """Whether a value of a credential-bearing header (or query parameter) holds a real-looking credential."""
-    lowered = name.lower()
-    if lowered in ("cookie", "set-cookie"):
-        return any(not looks_redacted(part) for part in _cookie_values(lowered, value))
+    """Whether a value of a credential-bearing header (or query parameter) holds a real-looking credential;
+    for a cookie header, a cookie other than an infrastructure one holding a real-looking value."""
+    if name.lower() in COOKIE_HEADERS:
+        return any(not looks_redacted(part) and infrastructure_cookie(cookie) is None
+                   for cookie, part in cookie_pairs(name, value))
     return not looks_redacted(value)
+
+
+def _shown(name: str) -> str:
+    """A cookie name as a finding prints it: quoted, control characters escaped, clipped."""
+    return repr(name if len(name) <= _SHOWN_NAME else name[:_SHOWN_NAME] + "...")
 
 
 def query(uri: str) -> list[tuple[str, str]]:
@@ -102,7 +148,10 @@ def credential_findings(request_headers: dict[str, list[str]], response_headers:
     found = []
     for side, headers in (("request", request_headers), ("response", response_headers)):
         for name, values in headers.items():
-            if name.lower() in SECRET_HEADERS and any(holds_credential(name, value) for value in values):
+            if name.lower() in COOKIE_HEADERS:
+                pairs = [pair for value in values for pair in cookie_pairs(name, value)]
+                found += _judged_cookies(f"{side} header {name!r}", pairs, where.with_(path=f"{side}.headers.{name}"))
+            elif name.lower() in SECRET_HEADERS and any(holds_credential(name, value) for value in values):
                 found.append(finding("CASSETTE-006", f"{side} header {name!r} holds what looks like a credential",
                                      where.with_(path=f"{side}.headers.{name}")))
     if isinstance(uri, str):
@@ -116,10 +165,35 @@ def credential_findings(request_headers: dict[str, list[str]], response_headers:
 
 
 def cookie_findings(side: str, cookies: list[tuple[str, str]], where: Location) -> list[Finding]:
-    """CASSETTE-006 for cookies stored apart from the headers (a HAR entry's ``cookies``)."""
-    return [finding("CASSETTE-006", f"{side} cookie {name!r} holds what looks like a credential",
-                    where.with_(path=f"{side}.cookies.{name}"))
-            for name, value in cookies if not looks_redacted(value)]
+    """Cookies stored apart from the headers (a HAR entry's ``cookies``), judged as in a header."""
+    found = []
+    for name, value in cookies:
+        found += _judged_cookies(f"{side} cookie", [(name, value)], where.with_(path=f"{side}.cookies.{name}"))
+    return found
+
+
+def _judged_cookies(holder: str, pairs: list[tuple[str, str]], where: Location) -> list[Finding]:
+    """One CASSETTE-006 for the credential cookies ``holder`` keeps, one CASSETTE-013 for each infrastructure
+    cookie; each names its cookies, none repeats a value (a redacted value is no finding)."""
+    credentials: list[str] = []
+    infrastructure: dict[str, str] = {}
+    for cookie, value in pairs:
+        if looks_redacted(value):
+            continue
+        what = infrastructure_cookie(cookie)
+        if what is None:
+            credentials.append(cookie)
+        else:
+            infrastructure.setdefault(cookie, what)
+    found = []
+    if credentials:
+        named = ", ".join(dict.fromkeys(_shown(cookie) for cookie in credentials if cookie))
+        found.append(finding("CASSETTE-006", f"{holder} holds what looks like a credential"
+                                             + (f" (cookie {named})" if named else ""), where))
+    for cookie, what in infrastructure.items():
+        found.append(finding("CASSETTE-013", f"{holder} keeps the cookie {_shown(cookie)} ({what}): not an API "
+                                             "credential, but a per-client value to scrub before sharing", where))
+    return found
 
 
 def scrub(headers: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -25,18 +25,15 @@ if not CORPUS.is_dir():
 
 PROVIDER = "openai-chat"
 FILES = corpus.corpus_files(PROVIDER)  # the Cohere v2 fixtures in that folder are left out (corpus.FOREIGN)
-SESSION_COOKIE = ("the source cassette kept a session cookie (__cf_bm / _cfuvid) in a request header; a cookie "
-                  "is a credential and must not be stored")
 EXPECTED_FINDINGS: dict[str, dict[str, str]] = {
-    "llm_openai_tool_call_resume.yaml": {"CASSETTE-006": SESSION_COOKIE},
     "llm_openai_tool_call_resume_variant_a.yaml": {
         "LIFECYCLE-307": "the stream (OpenRouter relaying Novita's kimi-k2, though the URI says api.openai.com) never "
                          "sends a non-null finish_reason: B.3.5 wants exactly one per choice",
     },
-    "oi_instructor_tool_call_stream.yaml": {"CASSETTE-006": SESSION_COOKIE},
-    "pai_groq_tool_use_failed_error_event_resume.yaml": {"CASSETTE-006": SESSION_COOKIE},
 }
 # Warnings the harness gives on real recordings, and why they are right:
+#  - CASSETTE-013 where the source cassette kept Cloudflare's __cf_bm / _cfuvid cookies (bot management, rate
+#    limiting): no API credential, named and never printed.
 #  - LIFECYCLE-306 on OpenRouter streams: every delta repeats role "assistant" (B.3.4 wants it once).
 #  - LIFECYCLE-308 where usage rides on a chunk with choices (DeepSeek, Groq, OpenRouter/Novita): B.3.6 wants a
 #    separate choices [] chunk.

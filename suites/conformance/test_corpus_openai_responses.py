@@ -25,25 +25,19 @@ if not CORPUS.is_dir():
     pytest.skip(f"no corpus at {CORPUS}", allow_module_level=True)
 
 PROVIDER = "openai-responses"
-SESSION_COOKIE = ("the source cassette kept a session cookie (__cf_bm / _cfuvid) in a request header; a cookie "
-                  "is a credential and must not be stored")
 NO_SEQUENCE_NUMBERS = "captured before the API numbered its events (early 2025): every event lacks sequence_number"
 EXPECTED_FINDINGS: dict[str, dict[str, str]] = {
-    "pai_background_mode_resume_starting_after.yaml": {"CASSETTE-006": SESSION_COOKIE},
     "pai_fn_call_then_resume_no_seqnum.yaml": {
-        "CASSETTE-006": SESSION_COOKIE,
         "SCHEMA-001": NO_SEQUENCE_NUMBERS + "; output_text.delta/.done also lack the now-required logprobs",
         "ORDER-001": NO_SEQUENCE_NUMBERS,
         "RESUME-003": "the stateless continuation echoes the call and answers it under call_id 'fc_67e5...' (the "
                       "item id) instead of the model's call_kL0P...: the recorded client (pydantic-ai, early 2025) "
                       "re-labelled the call, so the call the model made is never answered",
     },
-    "pai_native_tool_search_fn_call_resume.yaml": {"CASSETTE-006": SESSION_COOKIE},
     "pai_openrouter_responses_raw_cot.yaml": {
         "ASSEMBLY-007": "OpenRouter's response.completed lists the reasoning item as rs_tmp_ku4i7pagjwn while "
                         "output_item.added/done streamed it as rs_tmp_2kbe7x16sax (a compat server minting ids twice)",
     },
-    "pai_web_search_tool_stream.yaml": {"CASSETTE-006": SESSION_COOKIE},
     "vercel_custom_tool_input_delta.chunks.txt": {
         "SCHEMA-001": "vercel/ai composed this capture without sequence_number",
         "ORDER-001": "vercel/ai composed this capture without sequence_number",
