@@ -20,6 +20,7 @@ _IN_BAND: dict[str, tuple[str | None, dict[str, Any]]] = {
     "openai-responses": ("error", {"type": "error", "error": {"type": "server_error", "code": "server_error",
                                                               "message": _MESSAGE, "param": None}}),
     "anthropic-messages": ("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+    "anthropic-complete": ("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
     "openai-chat": (None, {"error": {"message": _MESSAGE, "type": "server_error", "param": None, "code": None}}),
     "gemini": (None, {"error": {"code": 503, "message": "The model is overloaded.", "status": "UNAVAILABLE"}}),
     "mistral-conversations": ("conversation.response.error", {
@@ -52,7 +53,7 @@ def http_error_body(provider: Provider | None, status: int) -> bytes:
     ``message``, OpenAI's and Google's ``error`` object)."""
     name = provider.name if provider is not None else ""
     message = {429: "Rate limit reached.", 529: "Overloaded", 503: "The service is unavailable."}.get(status, _MESSAGE)
-    if name in ("anthropic-messages", "bedrock-invoke-model") or status == 529:  # 529 is Anthropic's own
+    if name in ("anthropic-messages", "anthropic-complete", "bedrock-invoke-model") or status == 529:  # 529: Anthropic
         kind = {429: "rate_limit_error", 529: "overloaded_error"}.get(status, "api_error")
         return orjson.dumps({"type": "error", "error": {"type": kind, "message": message}})
     if name.startswith("bedrock"):
