@@ -51,6 +51,16 @@ def usage_chunk() -> Event:
             "choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": 22, "total_tokens": 62}}
 
 
+def moderation(*flagged: str) -> Event:
+    """OpenAI's moderation object (openai-python types/chat/chat_completion_chunk.py ``Moderation``)."""
+    def side(name: str) -> Event:
+        return {"type": "moderation_results", "model": "omni-moderation-latest",
+                "results": [{"type": "moderation_result", "model": "omni-moderation-latest", "flagged": name in flagged,
+                             "categories": {"violence": name in flagged}, "category_scores": {"violence": 0.9},
+                             "category_applied_input_types": {"violence": ["text"]}}]}
+    return {"input": side("input"), "output": side("output")}
+
+
 def fragment(index: Any, arguments: Any = None, call_id: str | None = None, name: str | None = None) -> Event:
     function: Event = {}
     if name is not None:
@@ -222,6 +232,15 @@ def other_id(n: list[Event]) -> list[Event]:
     return n
 
 
+def audio_delta(n: list[Event]) -> list[Event]:
+    n[1]["choices"][0]["delta"]["audio"] = {"id": "audio_1", "transcript": "Hel"}
+    return n
+
+
+def moderation_chunk(n: list[Event]) -> list[Event]:
+    return [*n[:4], {**usage_chunk(), "usage": None, "moderation": moderation("input", "output")}, *n[4:]]
+
+
 def other_model(n: list[Event]) -> list[Event]:
     n[2]["model"] = "gpt-y"
     return n
@@ -243,7 +262,27 @@ def no_finish(n: list[Event]) -> list[Event]:
 
 
 def second_finish(n: list[Event]) -> list[Event]:
+    """A second, different finish_reason: the turn's stop reason is ambiguous."""
+    return [*n[:4], chunk({}, "length"), *n[4:]]
+
+
+def restated_finish(n: list[Event]) -> list[Event]:
+    """The same finish_reason twice: nothing lost."""
     return [*n[:4], chunk({}, "stop"), *n[4:]]
+
+
+def restated_finish_on_usage(n: list[Event]) -> list[Event]:
+    """OpenRouter's gpt-oss (langchain-ai/langchain#38349), mlx-serve (ddalcu/mlx-serve#147): the usage chunk
+    repeats the finish chunk's choice and finish_reason."""
+    n[4]["choices"] = [{"index": 0, "delta": {}, "finish_reason": "stop"}]
+    return n
+
+
+def created_drift(n: list[Event]) -> list[Event]:
+    """Ollama's /v1 stamps time.Now() on every chunk (ollama/ollama#15088)."""
+    for k, native in enumerate(n[:-1]):
+        native["created"] += k
+    return n
 
 
 def content_after_finish(n: list[Event]) -> list[Event]:
@@ -284,6 +323,10 @@ def openrouter_error(n: list[Event]) -> list[Event]:
 
 def reasoning_field(n: list[Event]) -> list[Event]:
     return [n[0], chunk({"reasoning": "think"}), *n[1:]]
+
+
+def unreadable_detail(n: list[Event]) -> list[Event]:
+    return [n[0], chunk({"reasoning_details": [{"type": "reasoning.summary", "summary": 7}]}), *n[1:]]
 
 
 def stop_with_calls(n: list[Event]) -> list[Event]:
@@ -359,11 +402,14 @@ MUTATIONS: list[tuple[str, Severity, Callable[[], list[Event]], Mutation]] = [
     ("LIFECYCLE-304", Severity.info, text, azure_prelude),
     ("LIFECYCLE-304", Severity.info, text, empty_choices),
     ("LIFECYCLE-305", Severity.error, text, other_id),
+    ("LIFECYCLE-305", Severity.warning, text, created_drift),
     ("LIFECYCLE-305", Severity.warning, text, other_model),
     ("LIFECYCLE-306", Severity.warning, text, no_role),
     ("LIFECYCLE-306", Severity.warning, text, repeated_role),
     ("LIFECYCLE-307", Severity.error, text, no_finish),
     ("LIFECYCLE-307", Severity.error, text, second_finish),
+    ("LIFECYCLE-307", Severity.warning, text, restated_finish),
+    ("LIFECYCLE-307", Severity.warning, text, restated_finish_on_usage),
     ("LIFECYCLE-307", Severity.error, text, content_after_finish),
     ("LIFECYCLE-308", Severity.error, text, no_usage),
     ("LIFECYCLE-308", Severity.warning, text, usage_first),
@@ -373,6 +419,9 @@ MUTATIONS: list[tuple[str, Severity, Callable[[], list[Event]], Mutation]] = [
     ("LIFECYCLE-310", Severity.info, text, vllm_flat_error),
     ("LIFECYCLE-310", Severity.info, text, openrouter_error),
     ("LIFECYCLE-311", Severity.warning, text, reasoning_field),
+    ("LIFECYCLE-315", Severity.info, text, audio_delta),
+    ("LIFECYCLE-316", Severity.info, text, moderation_chunk),
+    ("ASSEMBLY-310", Severity.error, text, unreadable_detail),
     ("LIFECYCLE-312", Severity.warning, b7, stop_with_calls),
     ("LIFECYCLE-312", Severity.warning, text, tool_calls_without_calls),
     ("ASSEMBLY-301", Severity.warning, b7, string_index),
@@ -725,7 +774,11 @@ def test_cassettes_cover_the_scenarios() -> None:
             "in-stream-error", "truncated-stream", "two-choices", "resume-missing-tool-message",
             "resume-unknown-tool-id", "repeated-id-name", "groq-whole-calls", "azure-empty-choices-prelude",
             "mistral-magistral-thinking", "mistral-whole-calls-resume", "mistral-foreign-tool-id",
-            "mistral-resume-missing-tool-message", "legacy-function-call"} <= scenarios
+            "mistral-resume-missing-tool-message", "legacy-function-call",
+            # real-world fidelity: one per reasoning dialect and per named style
+            "reasoning-openrouter-details", "reasoning-openrouter-summary-encrypted", "reasoning-vllm-both-fields",
+            "openai-moderation-chunk", "azure-async-filter", "ollama-created-drift", "llamacpp-rotating-id",
+            "openrouter-restated-finish", "vllm-continuous-usage", "openai-audio-output"} <= scenarios
 
 
 # -- the official SDK reads what the encoder writes --------------------------------------------------------
@@ -938,3 +991,359 @@ def test_legacy_function_call_after_the_finish_is_dropped() -> None:
     natives = legacy()
     natives.insert(-1, chunk({"function_call": {"arguments": "{}"}}))
     assert "LIFECYCLE-307" in checks(run(natives))
+
+
+# -- real-world fidelity: reasoning dialects, unread members, named styles, one fault one finding -----------
+# Each test here fails on the translator before this work: reasoning_details were dropped, unread members went
+# unsaid, OpenAI's moderation chunk was named an Azure filter, created drift and restated finish reasons were
+# errors, and a fault on every chunk gave one finding per chunk.
+
+
+def reasoning_stream(*deltas: Event, finish: str = "stop") -> list[Event]:
+    return [chunk({"role": "assistant", "content": ""}), *(chunk(delta) for delta in deltas),
+            chunk({"content": "Yes."}), chunk({}, finish), usage_chunk(), DONE]
+
+
+def found(report: ExchangeReport, check: str) -> list[Any]:
+    return [f for f in report.findings if f.check == check]
+
+
+def reasoning_item(report: ExchangeReport) -> Item:
+    assert report.turn is not None
+    return next(item for item in report.turn.items if item.kind == "reasoning")
+
+
+ENCRYPTED = {"type": "reasoning.encrypted", "data": "gAAAAABpCCSI", "id": "rs_1", "format": "openai-responses-v1",
+             "index": 0}
+
+
+def test_deepseek_reasoning_content_is_reasoning() -> None:
+    report = run(reasoning_stream({"reasoning_content": "Check divisors."}, {"reasoning_content": " None."}), USAGE_ON)
+    assert reasoning_item(report).joined("reasoning") == "Check divisors. None."
+    assert [(f.severity, f.message) for f in found(report, "LIFECYCLE-311")] == [
+        (Severity.warning, "reasoning in delta.reasoning_content (DeepSeek style, and vLLM's before Jan 2026): read as "
+                           "reasoning")]
+
+
+def test_openrouter_reasoning_details_text_and_summary_are_reasoning_encrypted_kept_opaque() -> None:
+    """OpenRouterTeam/ai-sdk-provider src/schemas/reasoning-details.ts: text, summary and encrypted parts; the plain
+    delta.reasoning beside them carries the same text and is read once (src/chat/index.ts)."""
+    report = run(reasoning_stream(
+        {"reasoning": "Think.", "reasoning_details": [{"type": "reasoning.text", "text": "Think.", "index": 0}]},
+        {"reasoning": None, "reasoning_details": [{"type": "reasoning.summary", "summary": " In short: yes.",
+                                                   "index": 1}]},
+        {"reasoning_details": [ENCRYPTED]}), USAGE_ON)
+    item = reasoning_item(report)
+    assert item.joined("reasoning") == "Think. In short: yes."
+    assert item.native == {"reasoning_details": [ENCRYPTED]}
+    assert {f.check for f in report.findings} == {"LIFECYCLE-311"}
+    assert "delta.reasoning_details (OpenRouter style)" in found(report, "LIFECYCLE-311")[0].message
+
+
+def test_encrypted_only_reasoning_opens_an_item_to_echo() -> None:
+    """The corpus OpenRouter o3 stream sends reasoning: null and one reasoning.encrypted part: kept, not lost."""
+    report = run(reasoning_stream({"reasoning": None, "reasoning_details": [ENCRYPTED]}), USAGE_ON)
+    item = reasoning_item(report)
+    assert item.reasoning == {} and item.native == {"reasoning_details": [ENCRYPTED]} and item.status == "completed"
+
+
+def test_a_text_part_signature_is_kept_opaque() -> None:
+    signed = {"type": "reasoning.text", "text": "", "signature": "EqQBCkYIBxgC", "format": "anthropic-claude-v1"}
+    report = run(reasoning_stream({"reasoning_details": [{"type": "reasoning.text", "text": "Hm."}]},
+                                  {"reasoning_details": [signed]}), USAGE_ON)
+    assert reasoning_item(report).native == {"reasoning_details": [signed]}
+    assert reasoning_item(report).joined("reasoning") == "Hm."
+
+
+@pytest.mark.parametrize("part, severity, kept", [
+    ({"type": "reasoning.text", "text": None}, None, False),  # text is nullish in OpenRouter's schema
+    ({"type": "reasoning.text", "text": 7}, Severity.error, False),
+    ({"type": "reasoning.summary"}, Severity.error, False),
+    ({"type": "reasoning.encrypted", "data": None}, Severity.error, False),
+    ({"summary": "untyped"}, Severity.error, False),
+    ({"type": "reasoning.future", "blob": "x"}, Severity.info, True),
+])
+def test_assembly_310_reasoning_details_parts(part: Event, severity: Severity | None, kept: bool) -> None:
+    report = run(reasoning_stream({"reasoning_details": [part]}), USAGE_ON)
+    assert [f.severity for f in found(report, "ASSEMBLY-310")] == ([severity] if severity else [])
+    items = [item for item in report.turn.items if item.kind == "reasoning"] if report.turn else []
+    assert (items[0].native if items else {}) == ({"reasoning_details": [part]} if kept else {})
+
+
+def test_vllm_deprecation_window_sends_one_text_twice_and_it_is_read_once() -> None:
+    """vllm-project/vllm#27752 kept reasoning_content beside the renamed reasoning: one text, not two."""
+    report = run(reasoning_stream({"reasoning": "Hm.", "reasoning_content": "Hm."}), USAGE_ON)
+    assert reasoning_item(report).joined("reasoning") == "Hm."
+    assert {f.check for f in report.findings} == {"LIFECYCLE-311"}
+
+
+def test_a_reasoning_field_that_differs_is_named_not_dropped_silently() -> None:
+    report = run(reasoning_stream({"reasoning": "Hm.", "reasoning_content": "Other."}), USAGE_ON)
+    assert reasoning_item(report).joined("reasoning") == "Hm."
+    assert [f.message for f in found(report, "LIFECYCLE-315")] == [
+        "delta.reasoning_content differs from delta.reasoning in the same delta (read once, from delta.reasoning): "
+        "named here, not in the turn"]
+
+
+def test_lifecycle_311_is_said_once_per_field_and_exchange() -> None:
+    natives = reasoning_stream({"reasoning": "a"}, {"reasoning": "b"}, {"reasoning_content": "c"})
+    natives[1:1] = [chunk({"role": "assistant", "reasoning": "z"}, index=1), chunk({}, "stop", index=1)]
+    report = run(natives, USAGE_ON)
+    assert sorted(f.message.split(" (")[0] for f in found(report, "LIFECYCLE-311")) == [
+        "reasoning in delta.reasoning", "reasoning in delta.reasoning_content"]
+    assert reasoning_item(report).joined("reasoning") == "abc"
+
+
+@pytest.mark.parametrize("where, member, value, path", [
+    ("delta", "audio", {"id": "audio_1", "transcript": "Hel"}, "delta.audio"),
+    ("delta", "annotations", [{"type": "url_citation"}], "delta.annotations"),
+    ("choice", "logprobs", {"content": [{"token": "Hel", "logprob": -0.1}]}, "choices[].logprobs"),
+    ("choice", "content_filter_results", {"hate": {"filtered": False}}, "choices[].content_filter_results"),
+    ("choice", "native_finish_reason", "completed", "choices[].native_finish_reason"),
+])
+def test_lifecycle_315_names_each_unread_member_once(where: str, member: str, value: Any, path: str) -> None:
+    natives = text()
+    for native in natives[1:3]:
+        target = native["choices"][0]["delta"] if where == "delta" else native["choices"][0]
+        target[member] = copy.deepcopy(value)
+    report = run(natives, USAGE_ON)
+    assert [(f.severity, f.message.split(" ")[0]) for f in found(report, "LIFECYCLE-315")] == [(Severity.info, path)]
+    assert checks(report) == set()
+
+
+@pytest.mark.parametrize("value", [None, "", [], {}, 0, False])
+def test_lifecycle_315_ignores_members_without_content(value: Any) -> None:
+    natives = text()
+    natives[1]["choices"][0]["delta"]["audio"] = value
+    natives[1]["choices"][0]["stop_reason"] = value
+    assert found(run(natives, USAGE_ON), "LIFECYCLE-315") == []
+
+
+def test_openai_moderation_chunk_is_named_as_openai_not_azure() -> None:
+    """openai-python chat_completion_chunk.py: ``moderation`` is "present on the moderation chunk when moderated
+    completions are requested"; before, the empty-choices chunk was called an Azure prompt filter."""
+    natives = moderation_chunk(text())
+    request = {**USAGE_ON, "moderation": {"model": "omni-moderation-latest", "policy": {"output": {"mode": "score"}}}}
+    report = run(natives, request)
+    assert [f.message for f in report.findings] == [
+        "OpenAI's moderation chunk (input flagged, output flagged): its results are not folded into the turn"]
+    assert report.findings[0].severity is Severity.info and report.turn is not None and report.turn.text == "Hello."
+
+
+def test_moderation_sides_and_an_unasked_moderation_chunk() -> None:
+    mod = moderation()
+    mod["output"] = {"type": "error", "code": "moderation_unavailable", "message": "try later"}
+    report = run([*text()[:4], {**usage_chunk(), "usage": None, "moderation": mod}, *text()[4:]], USAGE_ON)
+    assert [f.message for f in found(report, "LIFECYCLE-316")] == [
+        "OpenAI's moderation chunk (input not flagged, output not moderated (error 'moderation_unavailable')): its "
+        "results are not folded into the turn; the request did not ask for moderated completions"]
+
+
+@pytest.mark.parametrize("frame, message", [
+    ({"choices": [], "created": 0, "id": "", "model": "", "object": "", "prompt_filter_results": []},
+     "Azure's prompt-filter frame (object \"\", prompt_filter_results) skipped"),
+    ({"choices": [{"index": 0, "finish_reason": None, "content_filter_offsets": {"check_offset": 3},
+                   "content_filter_results": {"hate": {"filtered": False}, "violence": {"filtered": True}}}],
+      "created": 0, "id": "", "model": "", "object": ""},
+     "Azure's content-filter annotation frame (object \"\", choices[].content_filter_results: filtered violence) "
+     "skipped"),
+    ({"choices": [], "created": 0, "id": "", "model": "", "object": ""},
+     "a frame with object \"\" and no filter results skipped"),
+    ({**usage_chunk(), "usage": None},
+     "a chunk with empty choices and no usage, moderation or filter results: nothing to read, skipped"),
+    ({**usage_chunk(), "usage": None, "prompt_filter_results": []},
+     "Azure's prompt-filter results (prompt_filter_results) on a chunk with empty choices: skipped"),
+])
+def test_lifecycle_304_names_frames_by_what_identifies_them(frame: Event, message: str) -> None:
+    report = run([frame, *text()], USAGE_ON)
+    assert [(f.check, f.severity, f.message) for f in report.findings] == [("LIFECYCLE-304", Severity.info, message)]
+
+
+def test_created_drifting_on_every_chunk_is_one_warning_with_the_count() -> None:
+    natives = created_drift(text())
+    report = run(natives, USAGE_ON)
+    assert [(f.check, f.severity) for f in report.findings] == [("LIFECYCLE-305", Severity.warning)]
+    assert report.findings[0].message == (
+        "chunk created 1760000001 differs from the first chunk's 1760000000: a timestamp per chunk rather than per "
+        "completion (Ollama's /v1 stamps time.Now() on every chunk, ollama/ollama#15088); nothing lost "
+        "(4 times in this exchange, frames 1 to 4, the last 1760000004)")
+
+
+def test_an_id_rotating_on_every_chunk_is_one_error_with_the_count() -> None:
+    natives = text()
+    for k, native in enumerate(natives[:-1]):
+        native["id"] = f"chatcmpl-{k}"
+    report = run(natives, USAGE_ON)
+    assert [(f.check, f.severity) for f in report.findings] == [("LIFECYCLE-305", Severity.error)]
+    assert report.findings[0].message.endswith("(4 times in this exchange, frames 1 to 4, the last 'chatcmpl-4')")
+    assert report.turn is not None and report.turn.response_id == "chatcmpl-0"
+
+
+def test_a_long_stream_drifting_everywhere_stays_one_finding_per_subject() -> None:
+    natives = [chunk({"role": "assistant", "content": ""})] + [chunk({"content": "x"}) for _ in range(500)]
+    natives += [chunk({}, "stop"), usage_chunk(), DONE]
+    for k, native in enumerate(natives[:-1]):
+        native.update(created=1760000000 + k, model=f"gpt-x-{k % 2}")
+    report = run(natives, USAGE_ON)
+    assert sorted((f.check, f.severity.value, f.message.rsplit("(", 1)[1]) for f in report.findings) == [
+        ("LIFECYCLE-305", "warning", "251 times in this exchange, frames 1 to 501)"),
+        ("LIFECYCLE-305", "warning", "502 times in this exchange, frames 1 to 502, the last 1760000502)")]
+
+
+def test_usage_on_every_chunk_is_one_warning() -> None:
+    """vLLM's continuous_usage_stats (specs/llamastack-cohere-compat.md C.4)."""
+    natives = [native for native in text() if native == DONE or native["choices"]]
+    for k, native in enumerate(natives[:-1]):
+        native["usage"] = {"prompt_tokens": 5, "completion_tokens": k, "total_tokens": 5 + k}
+    report = run(natives, USAGE_ON)
+    assert [(f.check, f.severity) for f in report.findings] == [("LIFECYCLE-308", Severity.warning)]
+    assert report.findings[0].message.startswith("usage rides on chunks with content (usage on every chunk: vLLM "
+                                                 "continuous_usage_stats style")
+    assert report.findings[0].message.endswith("(4 times in this exchange, frames 0 to 3)")
+    assert report.turn is not None and report.turn.usage is not None and report.turn.usage.output_tokens == 3
+
+
+@pytest.mark.parametrize("where, style", [
+    (3, "usage rides on the finish chunk (DeepSeek / Groq style"),
+    (None, "usage rides on a chunk whose choices carry nothing (OpenRouter style"),
+])
+def test_usage_beside_choices_is_named_by_where_it_rides(where: int | None, style: str) -> None:
+    natives = text()
+    usage = natives.pop(4)["usage"]
+    if where is None:
+        natives.insert(4, {**chunk({"role": "assistant", "content": ""}), "usage": usage})
+    else:
+        natives[where]["usage"] = usage
+    messages = [f.message for f in found(run(natives, USAGE_ON), "LIFECYCLE-308")]
+    assert len(messages) == 1 and messages[0].startswith(style)
+
+
+def test_restated_finish_on_the_usage_chunk_names_the_style_and_loses_nothing() -> None:
+    report = run(restated_finish_on_usage(text()), USAGE_ON)
+    assert {(f.check, f.severity) for f in report.findings} == {("LIFECYCLE-307", Severity.warning),
+                                                                ("LIFECYCLE-308", Severity.warning)}
+    assert "on the usage chunk (OpenRouter's gpt-oss" in found(report, "LIFECYCLE-307")[0].message
+    assert report.turn is not None and report.turn.stop == "end_turn" and report.turn.usage is not None
+
+
+def test_a_different_second_finish_reason_is_still_an_error() -> None:
+    report = run(second_finish(text()), USAGE_ON)
+    assert [(f.severity, f.message) for f in found(report, "LIFECYCLE-307")] == [
+        (Severity.error, "a second finish_reason 'length' for choice 0 after 'stop': the stop reason is ambiguous")]
+
+
+def test_content_after_the_finish_on_many_chunks_is_one_error() -> None:
+    natives = text()
+    natives[4:4] = [chunk({"content": "late"}) for _ in range(20)]
+    assert [f.message for f in found(run(natives, USAGE_ON), "LIFECYCLE-307")] == [
+        "delta content for choice 0 after its finish_reason: dropped (20 times in this exchange, frames 4 to 23)"]
+
+
+LOGPROBS_ON = {**USAGE_ON, "logprobs": True}
+
+
+def test_lifecycle_317_logprobs_asked_but_missing_is_an_error() -> None:
+    report = run(text(), LOGPROBS_ON)
+    assert [(f.severity, f.message) for f in found(report, "LIFECYCLE-317")] == [
+        (Severity.error, "choice 0 streams content without the logprobs the request asked for: lost (2 times in this "
+                         "exchange, frames 1 to 2)")]
+
+
+def test_logprobs_omitted_without_the_ask_says_nothing_and_present_ones_are_named() -> None:
+    assert found(run(text(), USAGE_ON), "LIFECYCLE-317") == []
+    natives = text()
+    for native in natives[1:3]:
+        native["choices"][0]["logprobs"] = {"content": [{"token": "x", "logprob": -1.0, "top_logprobs": []}]}
+    report = run(natives, LOGPROBS_ON)
+    assert checks(report, *Severity) == {"LIFECYCLE-315"}
+
+
+def test_per_fragment_faults_are_said_once_per_subject() -> None:
+    """vercel/ai #18382 (no index) and LangChain #38456 (string index) on every fragment: one finding each."""
+    natives = b7()
+    for native in natives[:5]:
+        del native["choices"][0]["delta"]["tool_calls"][0]["index"]
+    report = run(natives, USAGE_ON)
+    assert [f.message.rsplit("(", 1)[-1] for f in found(report, "ASSEMBLY-301")] == [
+        "5 times in this exchange, frames 0 to 4)"]
+    natives = b7()
+    for native in natives[:5]:
+        native["choices"][0]["delta"]["tool_calls"][0]["index"] = str(native["choices"][0]["delta"]["tool_calls"][0]["index"])
+    assert len(found(run(natives, USAGE_ON), "ASSEMBLY-301")) == 1
+
+
+# -- the public recordings (../shared/corpus; skipped when absent) ------------------------------------------
+
+
+
+def corpus_file(name: str) -> Path:
+    from suites import corpus
+
+    path = corpus.CORPUS / "chat-completions" / name
+    if not path.is_file():
+        pytest.skip(f"no corpus recording {path}")
+    return path
+
+
+def test_corpus_openrouter_o3_keeps_its_encrypted_reasoning() -> None:
+    """pydantic-ai's OpenRouter o3 recording: reasoning null, one reasoning.encrypted part, then text. Before, the
+    encrypted part was dropped without a word; now it sits on the reasoning item, ready to echo."""
+    report = check_path(corpus_file("pai_openrouter_stream_reasoning.yaml"))
+    turn = report.turns[0]
+    reasoning = [item for item in turn.items if item.kind == "reasoning"]
+    assert len(reasoning) == 1 and reasoning[0].reasoning == {}
+    details = reasoning[0].native["reasoning_details"]
+    assert [(part["type"], part["id"], part["data"][:12]) for part in details] == [
+        ("reasoning.encrypted", "rs_0aa4f2c435e6d1dc0169082486816c8193a029b5fc4ef1764f", "gAAAAABpCCSI")]
+    said = {(f.check, f.severity.value, f.message.split(" (")[0]) for f in report.findings}
+    assert ("LIFECYCLE-311", "warning", "reasoning in delta.reasoning_details") in said
+    assert ("LIFECYCLE-315", "info", "choices[].native_finish_reason carries content this family does not fold") in said
+    assert ("LIFECYCLE-308", "warning", "usage rides on a chunk whose choices carry nothing") in said
+
+
+def test_corpus_deepseek_reasoning_content_is_folded_whole() -> None:
+    path = corpus_file("vercel_deepseek_tool_call.chunks.txt")
+    payloads = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    expected = "".join(p["choices"][0]["delta"].get("reasoning_content") or "" for p in payloads if p["choices"])
+    report = check_path(path, provider=PROVIDER)
+    turn = report.turns[0]
+    assert expected and [item.joined("reasoning") for item in turn.items if item.kind == "reasoning"] == [expected]
+    assert [f.message for f in report.findings if f.check == "LIFECYCLE-308"] == [
+        "usage rides on the finish chunk (DeepSeek / Groq style; B.3.6 wants a chunk of its own with choices [])"]
+
+
+def test_corpus_groq_gpt_oss_channel_is_named_once_per_exchange() -> None:
+    """pydantic-ai's Groq gpt-oss recording: 152 deltas carry channel "analysis" beside reasoning. Before, the
+    member went unsaid; now each exchange names it once, and its reasoning field once."""
+    report = check_path(corpus_file("pai_groq_tool_use_failed_error_event_resume.yaml"))
+    for exchange in report.exchanges:
+        said = [f.message.split(" ")[0] for f in exchange.findings if f.check == "LIFECYCLE-315"]
+        assert said == ["delta.channel"]
+        assert len([f for f in exchange.findings if f.check == "LIFECYCLE-311"]) == 1
+
+
+@pytest.mark.parametrize("name, reasoning, native", [
+    ("reasoning-deepseek", "Check divisors up to 9. None divide 97.", {}),
+    ("reasoning-vllm-both-fields", "97 is odd; no divisor up to 9.", {}),
+    ("reasoning-openrouter-details", "The user asks for 17 × 23.", {"reasoning_details": [
+        {"type": "reasoning.text", "text": "", "format": "anthropic-claude-v1", "index": 0,
+         "signature": "EqQBCkYIBxgCKkDx7Jd0b3Nh"}]}),
+    ("reasoning-openrouter-summary-encrypted", "**Comparing decimals**\n\n9.8 is 9.80, larger than 9.11.", {
+        "reasoning_details": [{"type": "reasoning.encrypted", "data": "gAAAAABpZc3RfS1lM0x0bE9tR3Vx",
+                               "id": "rs_0bb5c3d2e1f0a9b8c7d6e5f4a3b2c1d0", "format": "openai-responses-v1",
+                               "index": 0}]}),
+])
+def test_shipped_reasoning_cassettes_fold_each_dialect(name: str, reasoning: str, native: Event) -> None:
+    turn = check_path(CASSETTES / f"{name}.yaml").turns[0]
+    items = [item for item in turn.items if item.kind == "reasoning"]
+    assert [(item.joined("reasoning"), item.native) for item in items] == [(reasoning, native)]
+    assert turn.status == "completed" and turn.text
+
+
+def test_an_unread_member_after_the_finish_is_named_too() -> None:
+    """openai-python chat_completion_chunk.py: the final audio update (delta.audio.expires_at) carries no
+    finish_reason; wherever it lands it is named, and it is no content dropped after the finish."""
+    natives = text()
+    natives.insert(4, chunk({"audio": {"expires_at": 1767229200}}))
+    report = run(natives, USAGE_ON)
+    assert [(f.check, f.message.split(" ")[0]) for f in report.findings] == [("LIFECYCLE-315", "delta.audio")]

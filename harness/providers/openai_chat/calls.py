@@ -22,7 +22,8 @@ from harness.findings import Severity
 from harness.providers.openai_chat import mistral
 from harness.values import integer, mapping, name
 
-Flag = Callable[..., None]  # Translator.flag bound to the native event at hand (check, message, severity=)
+Flag = Callable[..., None]  # Translator.flag bound to the native event at hand (check, message, severity=, subject=:
+# a fault that recurs on many fragments is said once per subject, with its count)
 WARN, INFO = Severity.warning, Severity.info
 
 
@@ -46,14 +47,15 @@ def coerce_index(value: Any, flag: Flag, mistral_server: bool = False) -> int | 
     if index is not None and index >= 0:
         return index
     if isinstance(value, str) and value.isdigit():
-        flag("ASSEMBLY-301", f"tool index is the string {value!r}, not an integer (LangChain #38456)", severity=WARN)
+        flag("ASSEMBLY-301", f"tool index is the string {value!r}, not an integer (LangChain #38456)", severity=WARN,
+             subject="index string")
         return int(value)
     if value is None and mistral_server:
         flag("ASSEMBLY-301", f"tool call fragment without an index ({mistral.STYLE}: mistralai's ToolCall defaults "
-                             "it to 0): keyed by id", severity=INFO)
+                             "it to 0): keyed by id", severity=INFO, subject="index missing")
     elif value is None:
         flag("ASSEMBLY-301", "tool call fragment without an index (gateway style, vercel/ai #18382): keyed by id, "
-                             "else by the latest call", severity=WARN)
+                             "else by the latest call", severity=WARN, subject="index missing")
     else:
         flag("ASSEMBLY-301", f"tool index {value!r} is not a non-negative integer: keyed by id, else by the latest "
                              "call")
@@ -70,11 +72,11 @@ def arguments_text(function: dict[str, Any], flag: Flag) -> str:
         return value
     if value is None:
         flag("ASSEMBLY-307", "function.arguments is null (a no-parameter tool, pydantic-ai #1654): read as ''",
-             severity=WARN)
+             severity=WARN, subject="arguments null")
         return ""
     if isinstance(value, (dict, list)):
         flag("ASSEMBLY-307", "function.arguments is a JSON value, not a string (Ollama native style): re-serialised",
-             severity=WARN)
+             severity=WARN, subject="arguments value")
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     flag("ASSEMBLY-307", f"function.arguments is a {type(value).__name__}: dropped")
     return ""
@@ -96,14 +98,15 @@ class ChoiceCalls:
         index = coerce_index(raw.get("index"), flag, self.mistral)
         call_id = name(raw.get("id"))
         if raw.get("id") == "":
-            flag("ASSEMBLY-302", "tool call fragment with an empty id (vercel/ai #19091): ignored", severity=WARN)
+            flag("ASSEMBLY-302", "tool call fragment with an empty id (vercel/ai #19091): ignored", severity=WARN,
+                 subject="empty id")
         function = mapping(raw.get("function"))
         call, opened = self._find(index, call_id, flag)
         if opened:
             self._check_first(raw, index, call_id, function, flag)
         elif self.calls[-1] is not call:
             flag("ASSEMBLY-305", f"fragment for call {call.position} after call {self.calls[-1].position} began "
-                                 "(the SDK already closed it)")
+                                 "(the SDK already closed it)", subject=f"{self.prefix}call {call.position} late")
         self._merge(call, call_id, function.get("name"), flag)
         text = arguments_text(function, flag)
         if opened and text and self.mistral:
