@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from harness import registry
 from harness.cli import main
-from harness.compare import Told, compare_reports, compare_turns, meaning
+from harness.compare import Told, compare_across, compare_reports, compare_turns, meaning
 from harness.pipeline import check_path, run_body
 from harness.state import ErrorInfo, Item, ToolResultState, Turn
 
@@ -118,3 +118,52 @@ def test_cli_json() -> None:
     assert result.exit_code == 1
     [difference] = json.loads(result.output)
     assert difference["check"] == "STATE-005" and difference["location"]["path"] == "text"
+
+
+# -- across families -------------------------------------------------------------------------------------------
+
+
+def _scenario(call_ids: tuple[str, ...] = ("call_1", "call_2"), output_tokens: int = 9) -> Turn:
+    from harness.state import Usage
+
+    return Turn(response_id="resp_1", model="m", stop="tool_use", usage=Usage(input_tokens=12, output_tokens=output_tokens),
+                items=[Item(item_id="m", kind="message", text={0: "Checking both."}),
+                       *(Item(item_id=f"c{n}", kind="tool_call", executor="client", name="get_weather", call_id=call_id,
+                              arguments={"city": city})
+                         for n, (call_id, city) in enumerate(zip(call_ids, ("Paris", "Oslo"))))])
+
+
+def test_across_families_ids_may_be_renamed_one_to_one() -> None:
+    crossing = compare_across(Told("a", 0, _scenario(("toolu_1", "toolu_2"))), Told("b", 0, _scenario()))
+    assert crossing.findings == [] and crossing.ids == {"toolu_1": "call_1", "toolu_2": "call_2"}
+    [merged] = compare_across(Told("a", 0, _scenario(("toolu_1", "toolu_2"))), Told("b", 0, _scenario(("x", "x")))).findings
+    assert merged.location.path == "tool_calls[1].call_id" and "already the id of toolu_1" in merged.message
+    [broken] = compare_across(Told("a", 1, _scenario()), Told("b", 1, _scenario(("y", "call_2"))),
+                              ids={"call_1": "call_1"}).findings  # a renaming must hold for the whole conversation
+    assert (broken.location.path, broken.expected, broken.actual) == ("tool_calls[0].call_id", "call_1", "y")
+
+
+def test_across_families_usage_counts_where_both_report_it() -> None:
+    [usage] = compare_across(Told("a", 0, _scenario()), Told("b", 0, _scenario(output_tokens=18))).findings
+    assert (usage.check, usage.location.path, usage.expected, usage.actual) == ("STATE-005", "usage.output_tokens", 9, 18)
+    silent = _scenario().model_copy(update={"usage": None})
+    assert compare_across(Told("a", 0, _scenario()), Told("b", 0, silent)).findings == []
+    assert compare_across(Told("a", 0, _scenario()), Told("b", 0, _scenario(output_tokens=18)), aspects=["text"]).findings == []
+    with pytest.raises(ValueError, match="unknown aspect"):
+        compare_across(Told("a", 0, _scenario()), Told("b", 0, _scenario()), aspects=["colour"])
+
+
+def test_cli_compares_one_turn_recorded_in_two_families(tmp_path: Path) -> None:
+    from harness.keep import keep_stream
+
+    def kept(family: str, turn: Turn) -> str:
+        provider = registry.get(family)
+        return str(keep_stream(provider.to_wire(provider.encode(turn)), family, tmp_path / f"{family}.yaml"))
+
+    same = [kept("anthropic-messages", _scenario(("toolu_1", "toolu_2"))), kept("openai-chat", _scenario())]
+    result = CliRunner().invoke(main, ["compare", *same])
+    assert result.exit_code == 0, result.output
+    other = kept("openai-responses", _scenario().model_copy(update={"stop": "end_turn", "items": _scenario().items[:2]}))
+    differ = CliRunner().invoke(main, ["compare", "--json", same[0], other])
+    assert differ.exit_code == 1
+    assert {item["location"]["path"] for item in json.loads(differ.output)} >= {"tool_calls"}

@@ -1,5 +1,6 @@
-"""``harness serve`` and ``harness record``: the live rooms on the command line (registered at the end
-of ``harness/cli.py``). Exit status 2 for a usage problem: a bad fault spec, no cassette, a port in use."""
+"""``harness serve``, ``harness record`` and ``harness probe``: the live rooms on the command line
+(registered at the end of ``harness/cli.py``). Exit status 2 for a usage problem: a bad fault spec, no
+cassette, a port in use, an endpoint the probe cannot reach."""
 
 from __future__ import annotations
 
@@ -101,3 +102,61 @@ def record(upstream: str, host: str, port: int, out: Path, family: str | None) -
     click.echo(f"harness record: listening on {address(sock)}, forwarding to {upstream}, writing to {out}/")
     run(RecordProxy(upstream, recorder), sock)
     click.echo(f"harness record: stopped; {len(recorder.written)} cassette(s) written")
+
+
+@click.command()
+@click.option("--base-url", help="The endpoint, as the family's SDK takes it (see --list).")
+@click.option("--family", help="The protocol family the endpoint speaks.")
+@click.option("--model", help="Model to ask for (default: the family's usual one).")
+@click.option("--api-key-env", "key_env", metavar="VAR", help="Environment variable holding the API key "
+                                                               "(default: the family's usual one; none set: no key).")
+@click.option("--scenario", "names", multiple=True, help="Run only this scenario (repeatable; see --list).")
+@click.option("--repeat", default=1, type=click.IntRange(1, 100), show_default=True,
+              help="Run each scenario K times; report pass@K and pass^K.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the recorded cassettes (and probe.json) here; default: a temporary folder, removed.")
+@click.option("--timeout", default=120.0, type=click.FloatRange(min=1), show_default=True,
+              help="Seconds to wait for each answer.")
+@click.option("--list", "listing", is_flag=True, help="Print each family's scenarios and what each proves.")
+def probe(base_url: str | None, family: str | None, model: str | None, key_env: str | None, names: tuple[str, ...],
+          repeat: int, out: Path | None, timeout: float, listing: bool) -> None:
+    """Send a family's scenario suite to a live endpoint, record and check every exchange.
+
+    Exit status: 0 no scenario failed, 1 at least one failed, 2 usage problem or endpoint unreachable.
+    """
+    import tempfile
+
+    from harness.live import scenarios as suites
+    from harness.live.probe import Unreachable, api_key, select
+    from harness.live.probe import probe as run_probe
+    from harness.live.probe_report import print_list, print_results, results_json
+
+    if family is not None and family not in suites.families():
+        raise click.BadParameter(f"{family!r} has no scenario suite; families with one: "
+                                 f"{', '.join(suites.families())}", param_hint="--family")
+    if listing:
+        print_list([family] if family else suites.families(), click.echo)
+        return
+    if base_url is None or family is None:
+        raise click.UsageError("--base-url and --family are required (or --list)")
+    if not base_url.startswith(("http://", "https://")):
+        raise click.BadParameter("an http:// or https:// URL", param_hint="--base-url")
+    try:
+        select(family, list(names))
+    except KeyError as error:
+        raise click.BadParameter(str(error.args[0]), param_hint="--scenario") from None
+    dialect = suites.dialect(family)
+    with tempfile.TemporaryDirectory(prefix="harness-probe-") as scratch:
+        folder = out or Path(scratch)
+        click.echo(f"harness probe: {family} at {base_url}, model {model or dialect.default_model}, "
+                   f"{repeat} run(s) per scenario, cassettes in {folder if out else 'a temporary folder'}")
+        try:
+            results = run_probe(base_url, family, model=model, key=api_key(dialect, key_env), names=list(names),
+                                repeat=repeat, out=folder, timeout=timeout)
+        except Unreachable as error:
+            click.echo(f"harness: {error}", err=True)
+            sys.exit(2)
+        print_results(results, repeat, click.echo)
+        if out is not None:
+            (out / "probe.json").write_bytes(orjson.dumps(results_json(results, repeat), option=orjson.OPT_INDENT_2))
+    sys.exit(1 if any(result.status == "fail" for result in results) else 0)
