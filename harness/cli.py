@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 from rich.console import Console
 
-from harness.live.commands import record, serve
+from harness.live.commands import probe, record, serve
 
 if TYPE_CHECKING:
     from harness.report.model import CassetteReport
@@ -90,7 +90,7 @@ _LOCAL_PATH = click.Path(exists=True, path_type=Path)
 @click.option("-v", "--verbose", count=True, help="-v: show info findings too; -vv: also expected ones.")
 @click.option("--strict", is_flag=True, help="Fail a cassette with an exchange no family recognises.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to check with (default: one per core; "
-                                                            "1: this process).")
+                                                            "1: this process; --dask uses the cluster's).")
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Check on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); the workers read "
                    "the files, so paths must be on a shared file system or fsspec URLs (s3://...).")
@@ -301,6 +301,7 @@ def _console() -> Console:
 
 main.add_command(serve)
 main.add_command(record)
+main.add_command(probe)
 
 if __name__ == "__main__":
     main()

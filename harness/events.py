@@ -7,6 +7,7 @@ meaning. ``schemas/canonical/`` is generated from these models (``python -m harn
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, with_config
@@ -200,12 +201,25 @@ CanonicalEvent = Annotated[
     Field(discriminator="type"),
 ]
 
-canonical_event_adapter: TypeAdapter[CanonicalEvent] = TypeAdapter(CanonicalEvent)
+
+canonical_event_adapter: TypeAdapter[CanonicalEvent]  # validates, dumps and writes the schemas; see __getattr__
+
+
+@cache
+def _adapter() -> TypeAdapter[CanonicalEvent]:
+    # Built on first use: some 10 ms of the start-up of ``harness check``, which never needs it.
+    return TypeAdapter(CanonicalEvent)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "canonical_event_adapter":
+        return _adapter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def dump(event: CanonicalEvent, **options: Any) -> dict[str, Any]:
     """An event as JSON-ready data (``options``: pydantic's ``exclude_defaults``, ``exclude``...)."""
-    return canonical_event_adapter.dump_python(event, mode="json", **options)
+    return _adapter().dump_python(event, mode="json", **options)
 
 __all__ = [
     "CanonicalEvent",

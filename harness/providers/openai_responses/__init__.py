@@ -1,14 +1,15 @@
 """OpenAI Responses API streams (specs/openai-anthropic.md section A).
 
 Typed SSE (``event:`` + JSON ``data:`` whose ``type`` repeats the name), a ``sequence_number`` on
-every event, one response per stream. The translator lives in ``translator.py``, the resume contract
-in ``resume.py``; this module recognises exchanges and frames.
+every event, one response per stream. The translator lives in ``translator.py`` (the per-item state
+it keeps in ``streamed.py``, the checks of the final objects against it in ``final.py``), the resume
+contract in ``resume.py``; this module recognises exchanges and frames.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 from harness.exchange import Exchange, Request
 from harness.findings import Finding, Location, finding
@@ -18,6 +19,7 @@ from harness.providers.openai_responses.checks import CHECKS
 from harness.providers.openai_responses.encode import encode_turn
 from harness.providers.openai_responses.translator import ResponsesTranslator
 from harness.state import Turn
+from harness.values import integer
 from harness.wire.frames import Frame
 
 _PATH = re.compile(r"/responses(/[^/]+)?/?$")
@@ -30,6 +32,7 @@ class OpenAIResponses(Provider):
     name = "openai-responses"
     detect_order = 100
     checks = CHECKS
+    contract = resume  # is_continuation, check, build
     aliases = ("openai", "responses")
     framing = "sse"
     has_sequence_numbers = True
@@ -42,8 +45,7 @@ class OpenAIResponses(Provider):
         return b'"response.created"' in head or b"event: response.created" in head
 
     def sequence_number(self, payload: dict[str, Any]) -> int | None:
-        value = payload.get("sequence_number")
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return integer(payload.get("sequence_number"))
 
     def parse(self, frame: Frame, exchange: int) -> NativeEvent | list[Finding]:
         """A ``[DONE]`` sentinel, which only compatible servers send (A.1), is noted and dropped.
@@ -70,17 +72,11 @@ class OpenAIResponses(Provider):
 
     # -- resume ---------------------------------------------------------------------------------------
 
-    def is_continuation(self, request: Request) -> bool:
-        return resume.is_continuation(request)
-
     def resume_cursor(self, request: Request) -> int | None:
+        """A re-attach GET resumes after its ``starting_after`` cursor (A.8.4)."""
         return resume.resume_cursor(request)
 
-    def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
-        return resume.check_resume(turn, request, exchange)
-
-    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
-        return resume.build_resume(turn, answers, prior)
+    # -- simulation -----------------------------------------------------------------------------------
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
         return encode_turn(turn, fragments)

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from harness import events as ev
+from harness.values import array, integer, mapping, string
 
 # Client-executed calls, answered by ``<type>_output`` input items keyed by call_id (A.4, A.8.1).
 # computer/shell/apply_patch calls are client tools in the SDK union too, so they are listed here.
@@ -47,14 +48,6 @@ PROGRESS_RANK: dict[str, dict[str, int]] = {
     "mcp_list_tools": {"in_progress": 0, "completed": 1, "failed": 1},
     "mcp_call": {"arguments": 0, "completed": 1, "failed": 1},
 }
-
-
-def string(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def integer(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def index(value: Any) -> int | None:
@@ -105,8 +98,7 @@ def freeform_input(item: dict[str, Any]) -> str | None:
 def content_texts(item: dict[str, Any]) -> dict[str, dict[int, str]]:
     """Final texts a done item carries, per canonical channel and part number."""
     found: dict[str, dict[int, str]] = {"text": {}, "refusal": {}, "reasoning": {}}
-    content = item.get("content")
-    for index, part in enumerate(content if isinstance(content, list) else []):
+    for index, part in enumerate(array(item.get("content"))):
         if not isinstance(part, dict):
             continue
         if part.get("type") == "output_text" and isinstance(part.get("text"), str):
@@ -115,8 +107,7 @@ def content_texts(item: dict[str, Any]) -> dict[str, dict[int, str]]:
             found["refusal"][index] = part["refusal"]
         elif part.get("type") == "reasoning_text" and isinstance(part.get("text"), str):
             found["reasoning"][REASONING_TEXT_BASE + index] = part["text"]
-    summary = item.get("summary")
-    for index, part in enumerate(summary if isinstance(summary, list) else []):
+    for index, part in enumerate(array(item.get("summary"))):
         if isinstance(part, dict) and isinstance(part.get("text"), str):
             found["reasoning"][index] = part["text"]
     return found
@@ -129,47 +120,20 @@ def arguments_of(item: dict[str, Any]) -> str | None:
     return string(item.get("arguments"))
 
 
-def summary_of(item: dict[str, Any]) -> dict[str, Any]:
-    """What A.6.15 compares between output_item.done and the terminal output (never encrypted_content)."""
-    return {
-        "id": item.get("id"),
-        "type": item.get("type"),
-        "status": item.get("status"),
-        "texts": content_texts(item),
-        "arguments": arguments_of(item),
-        "input": freeform_input(item),
-        "call_id": item.get("call_id"),
-    }
-
-
-def output_differences(done: dict[str, Any], final: Any) -> list[str]:
-    """Fields on which a terminal ``response.output`` entry disagrees with the item's output_item.done."""
-    if not isinstance(final, dict):
-        return ["entry is not an object"]
-    before, after = summary_of(done), summary_of(final)
-    return [field for field in before if before[field] != after[field] and not _absent_status(field, before, after)]
-
-
-def _absent_status(field: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
-    # an item type without a status field (reasoning, mcp_list_tools) may omit it on either side
-    return field == "status" and (before[field] is None or after[field] is None)
-
-
 def error_message(body: dict[str, Any]) -> str:
-    message = body.get("message")
-    return message if isinstance(message, str) else "(no message)"
+    message = string(body.get("message"))
+    return "(no message)" if message is None else message
 
 
 def usage_event(raw: Any) -> ev.UsageReported | None:
     if not isinstance(raw, dict):
         return None
-    input_details, output_details = raw.get("input_tokens_details"), raw.get("output_tokens_details")
     return ev.UsageReported(
         input_tokens=integer(raw.get("input_tokens")),
         output_tokens=integer(raw.get("output_tokens")),
         total_tokens=integer(raw.get("total_tokens")),
-        cached_tokens=integer(input_details.get("cached_tokens")) if isinstance(input_details, dict) else None,
-        reasoning_tokens=integer(output_details.get("reasoning_tokens")) if isinstance(output_details, dict) else None,
+        cached_tokens=integer(mapping(raw.get("input_tokens_details")).get("cached_tokens")),
+        reasoning_tokens=integer(mapping(raw.get("output_tokens_details")).get("reasoning_tokens")),
     )
 
 

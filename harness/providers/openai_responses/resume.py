@@ -7,6 +7,9 @@ to a dropped background stream, ``GET /v1/responses/{id}?stream=true&starting_af
 Everything read here is in the Turn, so a turn loaded from JSON checks the same: ``turn.native`` holds
 the response's ``store`` and ``background`` (absent when unknown, which skips the rule that needs it),
 ``item.native`` a reasoning item's ``encrypted_content`` from its done event.
+
+The provider's contract (``harness.providers.base.ResumeContract``) is this module's
+``is_continuation``, ``check`` and ``build``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
 from harness.providers.openai_responses import items as it
 from harness.state import Interrupt, Item, Turn
+from harness.values import array, mapping, name, string
 
 _REATTACH_PATH = re.compile(r"/responses/([^/]+)/?$")
 
@@ -59,11 +63,9 @@ def is_continuation(request: Request) -> bool:
     """previous_response_id, answers in the input, or a re-attach GET: each continues the last turn."""
     if is_reattach(request):
         return True
-    body = request.json
-    if not isinstance(body, dict):
-        return False
+    body = mapping(request.json)
     return body.get("previous_response_id") is not None or any(
-        isinstance(entry, dict) and _is_answer(entry) for entry in _inputs(body)
+        isinstance(entry, dict) and _is_answer(entry) for entry in array(body.get("input"))
     )
 
 
@@ -81,14 +83,15 @@ def resume_cursor(request: Request) -> int | None:
 # -- checking a next request -----------------------------------------------------------------------
 
 
-def check_resume(turn: Turn, request: Request, exchange: int) -> list[Finding]:
+def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
+    """Findings on ``request`` as the continuation of ``turn``: a re-attach, a stateful or a stateless one."""
     where = Location(exchange=exchange)
     if is_reattach(request):
         return _check_reattach(turn, request, where)
     body = request.json
     if not isinstance(body, dict):
         return []
-    inputs = _inputs(body)
+    inputs = array(body.get("input"))
     found = _id_prefixes(inputs, where) + _answer_shapes(inputs, where)
     if body.get("previous_response_id") is not None:
         return found + _stateful(turn, body, inputs, exchange)
@@ -121,8 +124,8 @@ def _stateful(turn: Turn, body: dict[str, Any], inputs: list[Any], exchange: int
     for index, entry in enumerate(inputs):
         if not isinstance(entry, dict) or _is_answer(entry):
             continue
-        if it.string(entry.get("id")) in produced_ids or (
-                it.string(entry.get("type")) in _CALL_ITEMS and it.string(entry.get("call_id")) in produced_calls):
+        if string(entry.get("id")) in produced_ids or (
+                name(entry.get("type")) in _CALL_ITEMS and name(entry.get("call_id")) in produced_calls):
             found.append(finding("RESUME-101", f"input[{index}] re-sends output item {entry.get('id') or entry.get('call_id')}",
                                  where.with_(path=f"input[{index}]")))
     interrupt = turn.interrupt or Interrupt(kind="tool_calls")
@@ -133,8 +136,8 @@ def _stateful(turn: Turn, body: dict[str, Any], inputs: list[Any], exchange: int
 def _stateless(turn: Turn, inputs: list[Any], exchange: int) -> list[Finding]:
     """A.8.2: the handle is not needed, the transcript is; earlier turns' call/answer pairs are history."""
     produced_calls = {item.call_id for item in turn.client_calls if item.call_id}
-    history = {it.string(entry.get("call_id")) for entry in inputs
-               if isinstance(entry, dict) and it.string(entry.get("type")) in _CALL_ITEMS} - produced_calls
+    history = {string(entry.get("call_id")) for entry in inputs
+               if isinstance(entry, dict) and name(entry.get("type")) in _CALL_ITEMS} - produced_calls
     answers = _answers(inputs, skip=history)
     pending = turn.interrupt
     found: list[Finding] = []
@@ -165,9 +168,9 @@ def _echo_positions(turn: Turn, inputs: list[Any]) -> dict[str, int]:
     by_call: dict[str | None, int] = {}
     for index, entry in enumerate(inputs):
         if isinstance(entry, dict) and not _is_answer(entry):
-            by_id.setdefault(it.string(entry.get("id")), index)
-            if it.string(entry.get("type")) in _CALL_ITEMS:
-                by_call.setdefault(it.string(entry.get("call_id")), index)
+            by_id.setdefault(string(entry.get("id")), index)
+            if name(entry.get("type")) in _CALL_ITEMS:
+                by_call.setdefault(string(entry.get("call_id")), index)
     positions = {}
     for item in turn.items:
         position = by_id.get(item.item_id, by_call.get(item.call_id) if item.call_id else None)
@@ -242,9 +245,9 @@ def _id_prefixes(inputs: list[Any], where: Location) -> list[Finding]:
     """A.8.1.5: a call_ value is not an item id; function_call item ids begin with fc."""
     found = []
     for index, entry in enumerate(inputs):
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        item_id = string(mapping(entry).get("id"))
+        if item_id is None:
             continue
-        item_id = entry["id"]
         if item_id.startswith("call_") or (entry.get("type") == "function_call" and not item_id.startswith("fc")):
             found.append(finding("RESUME-104", f"input[{index}].id is {item_id!r}", where.with_(path=f"input[{index}].id"),
                                  actual=item_id))
@@ -267,28 +270,23 @@ def _answer_shapes(inputs: list[Any], where: Location) -> list[Finding]:
 def _answer_problem(entry: dict[str, Any]) -> str | None:
     kind = entry.get("type")
     if kind == it.APPROVAL_RESPONSE:
-        if not it.string(entry.get("approval_request_id")):
+        if not name(entry.get("approval_request_id")):
             return "approval_request_id missing"
         return None if isinstance(entry.get("approve"), bool) else "approve is not a boolean"
     if kind not in ("function_call_output", "custom_tool_call_output"):
         return None
-    if not it.string(entry.get("call_id")):
+    if not name(entry.get("call_id")):
         return "call_id missing"
     output = entry.get("output")
     if isinstance(output, str):
         return None
-    if isinstance(output, list) and all(isinstance(p, dict) and it.string(p.get("type")) in _CONTENT_PARTS for p in output):
+    if isinstance(output, list) and all(isinstance(p, dict) and name(p.get("type")) in _CONTENT_PARTS for p in output):
         return None
     return "output is neither a string nor a list of input_text/input_image/input_file parts"
 
 
-def _inputs(body: dict[str, Any]) -> list[Any]:
-    raw = body.get("input")
-    return raw if isinstance(raw, list) else []
-
-
 def _is_answer(entry: dict[str, Any]) -> bool:
-    kind = it.string(entry.get("type"))
+    kind = name(entry.get("type"))
     return kind in it.ANSWER_TYPES or kind == it.APPROVAL_RESPONSE
 
 
@@ -298,8 +296,8 @@ def _answers(inputs: list[Any], skip: set[Any] = frozenset()) -> list[Answer]:  
         if not isinstance(entry, dict):
             continue
         kind = entry.get("type")
-        key = entry.get("approval_request_id") if kind == it.APPROVAL_RESPONSE else entry.get("call_id")
-        if _is_answer(entry) and isinstance(key, str) and key not in skip:
+        key = string(entry.get("approval_request_id") if kind == it.APPROVAL_RESPONSE else entry.get("call_id"))
+        if _is_answer(entry) and key is not None and key not in skip:
             found.append(Answer(call_id=key, path=f"input[{index}]", kind=kind))
     return found
 
@@ -309,16 +307,16 @@ def _answers(inputs: list[Any], skip: set[Any] = frozenset()) -> list[Answer]:  
 _CARRIED = ("model", "tools", "tool_choice", "instructions", "include", "reasoning", "text", "stream")
 
 
-def build_resume(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]:
+def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]:
     """A next request that answers every pending call: stateful when the response was stored, else stateless."""
-    prior_body = copy.deepcopy(prior.json) if prior is not None and isinstance(prior.json, dict) else {}
+    prior_body = copy.deepcopy(mapping(prior.json)) if prior is not None else {}
     body: dict[str, Any] = {key: prior_body[key] for key in _CARRIED if key in prior_body}
     body.setdefault("stream", True)
     pending = turn.interrupt.pending if turn.interrupt is not None else []
     outputs = [_answer_item(turn, key, answers.get(key)) for key in pending]
     if turn.native.get("store") is False:
         body["store"] = False
-        body["input"] = _inputs(prior_body) + [echo for item in turn.items for echo in _echo(item)] + outputs
+        body["input"] = array(prior_body.get("input")) + [echo for item in turn.items for echo in _echo(item)] + outputs
     else:
         body["previous_response_id"] = turn.response_id
         body["input"] = outputs
