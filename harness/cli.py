@@ -18,7 +18,9 @@ from rich.console import Console
 from harness.live.commands import probe, record, serve
 
 if TYPE_CHECKING:
+    from harness.report.baseline import Baseline
     from harness.report.model import CassetteReport
+    from harness.settings import Settings
 
 
 class _Family(click.ParamType):
@@ -88,15 +90,24 @@ _LOCAL_PATH = click.Path(exists=True, path_type=Path)
               help="Write one JSON report per cassette per line, as each is checked. Alone (no --json, --markdown "
                    "or --junit) the run keeps no report: the terminal shows failing cassettes and the counts.")
 @click.option("-v", "--verbose", count=True, help="-v: show info findings too; -vv: also expected ones.")
-@click.option("--strict", is_flag=True, help="Fail a cassette with an exchange no family recognises.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the HTML report (one self-contained file, with a timeline of every stream).")
+@click.option("--strict", is_flag=True, default=None, help="Fail a cassette with an exchange no family recognises.")
+@click.option("--select", multiple=True, metavar="CHECK", help="Report only these checks (an id or a prefix: RESUME, "
+                                                               "RESUME-2); adds to [tool.harness] select.")
+@click.option("--ignore", multiple=True, metavar="CHECK", help="Never report these checks (id or prefix).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Fail only on findings this baseline does not hold, and list the ones fixed since.")
+@click.option("--update-baseline", is_flag=True, help="Write the findings of this run as the --baseline file.")
 @click.option("--workers", type=click.IntRange(min=1), help="Processes to check with (default: one per core; "
                                                             "1: this process; --dask uses the cluster's).")
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Check on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); the workers read "
                    "the files, so paths must be on a shared file system or fsspec URLs (s3://...).")
 def check(paths: tuple[Path | str, ...], provider: str | None, json_path: Path | None, markdown_path: Path | None,
-          junit_path: Path | None, jsonl_path: Path | None, verbose: int, strict: bool, workers: int | None,
-          dask_address: str | None) -> None:
+          junit_path: Path | None, jsonl_path: Path | None, html_path: Path | None, verbose: int, strict: bool | None,
+          select: tuple[str, ...], ignore: tuple[str, ...], baseline_path: Path | None, update_baseline: bool,
+          workers: int | None, dask_address: str | None) -> None:
     """Check cassettes (files, folders recursively, or URLs) and report every finding.
 
     Exit status: 0 no undeclared error, 1 findings, 2 usage or I/O problem (a Dask cluster that
@@ -106,15 +117,23 @@ def check(paths: tuple[Path | str, ...], provider: str | None, json_path: Path |
     from harness.report.model import Summary
     from harness.run.cluster import ClusterError
 
+    settings = _settings(select, ignore)
+    strict = settings.strict if strict is None else strict
+    given = {"json": json_path, "markdown": markdown_path, "junit": junit_path, "html": html_path, "jsonl": jsonl_path}
+    json_path, markdown_path, junit_path, html_path, jsonl_path = (
+        value if value is not None else settings.outputs.get(key) for key, value in given.items())
     files = _cassette_files(paths)
     if not files:
-        raise click.UsageError("no cassette files (.yaml, .yml, .sse, .txt, .bin) under the given paths")
+        raise click.UsageError("no cassette files (.yaml, .yml, .json, .har, .sse, .txt, .bin) under the given paths")
     outputs = [(target, render) for target, render in ((json_path, _json), (markdown_path, _markdown),
-                                                       (junit_path, _junit)) if target is not None]
-    _refuse_overwriting([target for target, _ in outputs] + ([jsonl_path] if jsonl_path else []),
+                                                       (junit_path, _junit), (html_path, _html)) if target is not None]
+    _refuse_overwriting([target for target, _ in outputs] + [p for p in (jsonl_path, baseline_path) if p is not None],
                         [file for file in files if isinstance(file, Path)])
+    baseline = _baseline(baseline_path) if baseline_path is not None and not update_baseline else None
+    named = {path for path in paths if isinstance(path, Path) and path.is_file()}
     with ExitStack() as stack:
-        reports = _reports(files, provider, strict, workers, dask_address)
+        reports = _judged(_reports(files, provider, strict, workers, dask_address, keep_events=html_path is not None),
+                          settings, baseline, named)
         if jsonl_path is not None:
             from harness.report.jsonl import written
 
@@ -135,7 +154,11 @@ def check(paths: tuple[Path | str, ...], provider: str | None, json_path: Path |
             sys.exit(2)
     from harness.report.terminal import print_summary
 
+    if update_baseline and baseline_path is not None:
+        kept = _write_baseline(kept, baseline_path)
     print_summary(kept, _console(), verbose=verbose)
+    if baseline is not None:
+        _fixed_since(kept, baseline, settings)
     for target, render in outputs:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -161,7 +184,7 @@ def _cassette_files(paths: tuple[Path | str, ...]) -> list[Path | str]:
 
 
 def _reports(files: list[Path | str], provider: str | None, strict: bool, workers: int | None,
-             dask_address: str | None) -> Iterator[CassetteReport]:
+             dask_address: str | None, *, keep_events: bool = False) -> Iterator[CassetteReport]:
     """The reports, in input order: from the Dask cluster if one is named, else from local processes."""
     if dask_address is not None:
         from harness.run.cluster import check_on_cluster
@@ -169,7 +192,64 @@ def _reports(files: list[Path | str], provider: str | None, strict: bool, worker
         return check_on_cluster(files, dask_address, provider, strict=strict)
     from harness.run import check_files, default_workers
 
-    return check_files(files, provider, strict=strict, workers=workers or default_workers())
+    return check_files(files, provider, strict=strict, keep_events=keep_events, workers=workers or default_workers())
+
+
+def _settings(select: tuple[str, ...], ignore: tuple[str, ...]) -> Settings:
+    """The project's settings ([tool.harness] or harness.toml, found upward), with the command line's."""
+    from harness.settings import SettingsError, find, load
+
+    try:
+        source = find(Path.cwd())
+        settings = load(source)
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from None
+    if source is not None:
+        click.echo(f"harness: settings from {source}", err=True)
+    return settings.with_command_line(select, ignore)
+
+
+def _judged(reports: Iterator[CassetteReport], settings: Settings, baseline: Baseline | None,
+            named: set[Path]) -> Iterator[CassetteReport]:
+    """Each report as this project reads it: settings applied, the baseline's findings accepted. A
+    file named on the command line that is no cassette at all is a usage problem (exit 2)."""
+    for report in reports:
+        if report.unreadable is not None and Path(report.path) in named:
+            click.echo(f"harness: {report.path} is not a cassette in any supported format: {report.unreadable}",
+                       err=True)
+            sys.exit(2)
+        report = settings.applied(report)
+        yield baseline.accept(report) if baseline is not None else report
+
+
+def _baseline(path: Path) -> Baseline:
+    from harness.report.baseline import Baseline
+
+    try:
+        return Baseline.read(path)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _write_baseline(reports: list[CassetteReport], path: Path) -> list[CassetteReport]:
+    """Write this run's findings as the baseline; the run is then judged against it (it passes)."""
+    from harness.report.baseline import Baseline
+
+    written = Baseline.of(reports)
+    try:
+        written.write(path)
+    except OSError as error:
+        click.echo(f"harness: cannot write {path}: {error.strerror}", err=True)
+        sys.exit(2)
+    click.echo(f"harness: baseline of {len(written.entries)} finding(s) written to {path}", err=True)
+    return [written.accept(report) for report in reports]
+
+
+def _fixed_since(reports: list[CassetteReport], baseline: Baseline, settings: Settings) -> None:
+    """Say what the baseline no longer needs to hold (among the checks this run reports)."""
+    for entry in (e for e in baseline.fixed(reports) if settings.rules.reports(e["check"])):
+        click.echo(f"harness: fixed since the baseline: {entry['check']} in {entry['cassette']} "
+                   f"exchange {entry['exchange']}", err=True)
 
 
 def _opened(target: Path) -> BinaryIO:
@@ -191,6 +271,12 @@ def _markdown(reports: list[CassetteReport]) -> bytes:
     from harness.report.markdown import render_markdown
 
     return render_markdown(reports).encode()
+
+
+def _html(reports: list[CassetteReport]) -> bytes:
+    from harness.report.html import render_html
+
+    return render_html(reports)
 
 
 def _junit(reports: list[CassetteReport]) -> bytes:
@@ -275,6 +361,37 @@ def compare(paths: tuple[Path, ...], provider: str | None, as_json: bool) -> Non
     else:
         print_differences(differences, len(reports), _console())
     sys.exit(1 if differences else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--provider", type=_PROVIDER, help="Protocol family, for raw stream files.")
+@click.option("--by", type=click.Choice(["provider", "host", "model"]), default="provider", show_default=True,
+              help="What a vendor is: the family, the family and host, or the family and model.")
+@click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, path_type=Path), help="Write Markdown.")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), help="Write one HTML page.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write JSON.")
+def profile(paths: tuple[Path, ...], provider: str | None, by: str, markdown_path: Path | None,
+            html_path: Path | None, json_path: Path | None) -> None:
+    """How each vendor behaves on the wire, across its recordings (sequence numbers, fragment sizes,
+    parallel calls, reasoning, stop reasons, usage placement, errors, resume contracts, findings)."""
+    from harness.report.profile import profile as profiles
+    from harness.report.profile import profile_data, profile_html, profile_markdown
+    from harness.report.safe import json_bytes
+    from harness.run import check_paths
+
+    found = profiles(check_paths(list(paths), provider, keep_events=True), by)  # type: ignore[arg-type]
+    markdown = profile_markdown(found)
+    click.echo(markdown, nl=False)
+    for target, content in ((markdown_path, markdown.encode()), (html_path, profile_html(found).encode()),
+                            (json_path, json_bytes(profile_data(found), indent=True))):
+        if target is not None:
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
+            except OSError as error:
+                click.echo(f"harness: cannot write {target}: {error.strerror}", err=True)
+                sys.exit(2)
 
 
 @main.command("checks")

@@ -59,7 +59,7 @@ def check_path(path: Path, provider: str | None = None, *, strict: bool = False,
 
 def check_cassette(cassette: Cassette, *, strict: bool = False, keep_events: bool = False) -> CassetteReport:
     """``strict``: a cassette with an exchange no family recognises (CASSETTE-010) fails."""
-    report = CassetteReport(path=str(cassette.path), meta=cassette.meta, strict=strict)
+    report = CassetteReport(path=str(cassette.path), meta=cassette.meta, strict=strict, unreadable=cassette.unreadable)
     previous: tuple[Provider, Turn, Request] | None = None
     for exchange in _unconcatenated(cassette.exchanges):
         result, previous = _run_exchange(exchange, previous, keep_events)

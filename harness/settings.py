@@ -54,11 +54,13 @@ class Rules:
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
 
+    def reports(self, check: str) -> bool:
+        """Whether findings of ``check`` are reported at all."""
+        return (not self.select or _matches(check, self.select)) and not _matches(check, self.ignore)
+
     def adjust(self, item: Finding) -> Finding | None:
         """The finding as this project reports it (None: not reported)."""
-        if self.select and not _matches(item.check, self.select):
-            return None
-        if _matches(item.check, self.ignore):
+        if not self.reports(item.check):
             return None
         severity = _lookup(item.check, self.severity)
         return item if severity is None or severity is item.severity else item.model_copy(update={"severity": severity})

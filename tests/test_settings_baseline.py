@@ -101,3 +101,56 @@ def replace_findings(report, findings):
 def test_an_unreadable_baseline_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="not a harness baseline"):
         Baseline.read(write(tmp_path, "b.json", '{"version": 7}'))
+
+
+# -- from the command line ----------------------------------------------------------------------------------
+
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+from harness.cli import main  # noqa: E402
+
+CLEAN = ROOT / "cassettes" / "anthropic-messages" / "tool-use-resume.yaml"
+
+
+def test_a_baseline_round_trip_from_the_command_line(tmp_path: Path) -> None:
+    """Write a baseline, re-run clean, introduce a fault, fail on exactly that finding."""
+    folder = tmp_path / "cassettes"
+    folder.mkdir()
+    for source in sorted(BROKEN.glob("broken-*.yaml"))[:3] + [CLEAN]:
+        text = source.read_text().replace("expect:", "was_expecting:")  # undeclared: the baseline must carry them
+        (folder / source.name).write_text(text)
+    baseline = tmp_path / "baseline.json"
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", str(folder), "--workers", "1"]).exit_code == 1
+    written = runner.invoke(main, ["check", str(folder), "--workers", "1", "--baseline", str(baseline), "--update-baseline"])
+    assert baseline.exists() and written.exit_code == 0, written.output
+    assert runner.invoke(main, ["check", str(folder), "--workers", "1", "--baseline", str(baseline)]).exit_code == 0
+    fault = folder / CLEAN.name
+    original = fault.read_text()
+    fault.write_text(original.replace('"tool_use_id":"toolu_01Oslo"', '"tool_use_id":"toolu_01Nowhere"', 1))
+    assert fault.read_text() != original
+    report = tmp_path / "r.json"
+    failed = runner.invoke(main, ["check", str(folder), "--workers", "1", "--baseline", str(baseline), "--json", str(report)])
+    assert failed.exit_code == 1
+    new = {(f["check"], Path(c["path"]).name) for c in json.loads(report.read_text())["cassettes"]
+           for f in c["findings"] if f["severity"] == "error" and not f.get("in_baseline")}
+    assert new and all(name == CLEAN.name and check.startswith("RESUME") for check, name in new)
+
+
+def test_the_settings_file_is_used_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(next(iter(sorted(BROKEN.glob("broken-*.yaml")))), tmp_path / "one.yaml")
+    (tmp_path / "one.yaml").write_text((tmp_path / "one.yaml").read_text().replace("expect:", "was_expecting:"))
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", "one.yaml", "--workers", "1"]).exit_code == 1
+    (tmp_path / "harness.toml").write_text("ignore = ['RESUME', 'LIFECYCLE', 'ASSEMBLY', 'STATE', 'ORDER', 'SCHEMA']\n"
+                                           "json = 'out/report.json'\n")
+    result = runner.invoke(main, ["check", "one.yaml", "--workers", "1"])
+    assert result.exit_code == 0 and f"settings from {tmp_path / 'harness.toml'}" in result.output
+    assert (tmp_path / "out" / "report.json").exists()
+    (tmp_path / "harness.toml").write_text("ignore = 'RESUME'\n")
+    assert runner.invoke(main, ["check", "one.yaml"]).exit_code == 2

@@ -88,6 +88,7 @@ class CassetteReport:
     strict: bool = False  # an exchange no family could check fails the cassette
     accepted: frozenset[int] = frozenset()  # ids of the findings a baseline accepts (harness.report.baseline)
     crash: str | None = None  # the harness itself failed on this cassette (a bug to report, not a finding)
+    unreadable: str | None = None  # why the file is no cassette in any supported format (Cassette.unreadable)
 
     @property
     def provider(self) -> str | None:
