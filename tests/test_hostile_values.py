@@ -118,3 +118,14 @@ def test_a_page_size_no_int_can_read_is_a_finding_not_a_crash() -> None:
         response = Response(headers={"content-type": ["application/json"]}, body=b'{"sessionSummaries": []}')
         report = check_cassette(Cassette(path=Path("x.yaml"), exchanges=[Exchange(index=0, request=request, response=response)]))
         assert "LIFECYCLE-760" in {f.check for f in report.findings}, odd
+
+
+@settings(max_examples=20, deadline=None)
+@given(number=st.integers(min_value=2**64, max_value=2**200))
+def test_a_sequence_number_past_64_bits_is_read_as_what_it_is(number: int) -> None:
+    from harness.pipeline import run_body
+
+    body = (b'event: response.created\ndata: {"type":"response.created","sequence_number":%d,"response":'
+            b'{"id":"resp_1","object":"response","status":"in_progress","output":[]}}\n\n' % number)
+    checks = {f.check for f in run_body("openai-responses", body).findings}
+    assert "ORDER-001" not in checks and "ORDER-002" in checks  # a number, and not the 0 a fresh stream starts at

@@ -20,7 +20,7 @@ from typing import Any
 
 from harness.findings import Severity
 from harness.providers.openai_chat import mistral
-from harness.values import integer, mapping, name
+from harness.values import digits, integer, mapping, name
 
 Flag = Callable[..., None]  # Translator.flag bound to the native event at hand (check, message, severity=, subject=:
 # a fault that recurs on many fragments is said once per subject, with its count)
@@ -46,10 +46,10 @@ def coerce_index(value: Any, flag: Flag, mistral_server: bool = False) -> int | 
     index = integer(value)
     if index is not None and index >= 0:
         return index
-    if isinstance(value, str) and value.isdigit():
+    if digits(value) is not None:
         flag("ASSEMBLY-301", f"tool index is the string {value!r}, not an integer (LangChain #38456)", severity=WARN,
              subject="index string")
-        return int(value)
+        return digits(value)
     if value is None and mistral_server:
         flag("ASSEMBLY-301", f"tool call fragment without an index ({mistral.STYLE}: mistralai's ToolCall defaults "
                              "it to 0): keyed by id", severity=INFO, subject="index missing")

@@ -13,7 +13,7 @@ from typing import Any
 
 from harness.exchange import Exchange, Request
 from harness.findings import Finding, Location, finding
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
+from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator, json_object
 from harness.providers.openai_responses import resume
 from harness.providers.openai_responses.checks import CHECKS
 from harness.providers.openai_responses.encode import encode_turn
@@ -56,7 +56,14 @@ class OpenAIResponses(Provider):
         if frame.payload.strip() == b"[DONE]":
             where = Location(exchange=exchange, frame=frame.index, offset=frame.offset, native_type="[DONE]")
             return [finding("LIFECYCLE-111", "data: [DONE] after the stream (not sent by OpenAI)", where)]
-        return super().parse(frame, exchange)
+        parsed = super().parse(frame, exchange)
+        if isinstance(parsed, NativeEvent) and type(parsed.data.get("sequence_number")) is float:
+            # orjson reads an integer past 2**64 - 1 as a float: read this payload exactly, so the
+            # sequencer judges the number the stream sent (a float is no sequence number at all)
+            exact = json_object(frame.payload, frame, exchange, exact=True)
+            if isinstance(exact, dict):
+                parsed.data, parsed.seq = exact, self.sequence_number(exact)
+        return parsed
 
     def translator(self, context: StreamContext) -> Translator:
         cursor = context.resumed_after
