@@ -209,12 +209,18 @@ def _settings(select: tuple[str, ...], ignore: tuple[str, ...]) -> Settings:
     return settings.with_command_line(select, ignore)
 
 
+# unreadable or of no known shape; a hostile cassette (a refused tag, an alias bomb, a size limit) stays a finding
+_NOT_A_CASSETTE = frozenset({"CASSETTE-001", "CASSETTE-005"})
+
+
 def _judged(reports: Iterator[CassetteReport], settings: Settings, baseline: Baseline | None,
             named: set[Path]) -> Iterator[CassetteReport]:
     """Each report as this project reads it: settings applied, the baseline's findings accepted. A
-    file named on the command line that is no cassette at all is a usage problem (exit 2)."""
+    file named on the command line that is no cassette at all (nothing could read it) is a usage
+    problem (exit 2); one that is a cassette with hostile content is a finding (exit 1)."""
     for report in reports:
-        if report.unreadable is not None and Path(report.path) in named:
+        if (report.unreadable is not None and Path(report.path) in named
+                and {f.check for f in report.findings} <= _NOT_A_CASSETTE):
             click.echo(f"harness: {report.path} is not a cassette in any supported format: {report.unreadable}",
                        err=True)
             sys.exit(2)

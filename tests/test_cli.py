@@ -185,3 +185,11 @@ def test_hostile_cassette_is_a_finding_not_a_crash(runner, tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit)
     [entry] = json.loads(report_path.read_text())["cassettes"]
     assert [item["check"] for item in entry["findings"]] == ["CASSETTE-002"]
+
+
+def test_a_named_file_no_reader_understands_is_a_usage_problem(runner, tmp_path):
+    path = tmp_path / "notes.yaml"
+    path.write_text("shopping:\n  - milk\n")
+    result = runner.invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert "is not a cassette in any supported format" in result.output
