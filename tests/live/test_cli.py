@@ -40,13 +40,16 @@ def _start(*args: str) -> tuple[subprocess.Popen[str], str]:
 
 
 def _stop(process: subprocess.Popen[str], sig: int) -> tuple[int, str]:
+    """Signal, wait, and read the rest of stdout through the same file object ``_start`` read its first
+    line from: ``communicate`` reads the pipe directly and would miss what that readline buffered."""
     process.send_signal(sig)
     try:
-        out, _ = process.communicate(timeout=15)
+        process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
         raise
-    return process.returncode, out
+    assert process.stdout is not None
+    return process.returncode, process.stdout.read()
 
 
 def test_serve_answers_reports_and_exits_cleanly_on_sigterm(tmp_path: Path) -> None:
