@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -91,7 +92,7 @@ def local_cluster(workers: int = 2) -> Iterator[tuple[str, Any, int]]:
         address = json.loads((folder / "scheduler.json").read_text())["address"]
         for _ in range(workers):
             start("distributed.cli.dask_worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                  "--nworkers", "1", "--no-dashboard", "--death-timeout", "60")
+                  "--nworkers", "1", "--no-dashboard", "--death-timeout", "60", "--local-directory", str(folder))
         with distributed.Client(address, timeout=60) as client:
             client.wait_for_workers(workers, timeout=120)
             yield address, client, started[0].pid
@@ -102,6 +103,7 @@ def local_cluster(workers: int = 2) -> Iterator[tuple[str, Any, int]]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _worker_peak_kib() -> int:

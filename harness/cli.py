@@ -189,7 +189,7 @@ def _reports(files: list[Path | str], provider: str | None, strict: bool, worker
     if dask_address is not None:
         from harness.run.cluster import check_on_cluster
 
-        return check_on_cluster(files, dask_address, provider, strict=strict)
+        return check_on_cluster(files, dask_address, provider, strict=strict, keep_events=keep_events)
     from harness.run import check_files, default_workers
 
     return check_files(files, provider, strict=strict, keep_events=keep_events, workers=workers or default_workers())

@@ -90,7 +90,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         time.sleep(0.2)  # the file is written whole before the scheduler listens; let it finish
         address = json.loads((folder / "scheduler.json").read_text())["address"]
         worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--host", "127.0.0.1", "--nthreads", "1",
-                  "--nworkers", "1", "--no-dashboard", "--death-timeout", "30", "--preload", str(folder / "hook.py")]
+                  "--nworkers", "1", "--no-dashboard", "--death-timeout", "30", "--preload", str(folder / "hook.py"),
+                  "--local-directory", str(folder)]
         for index in range(2):
             processes.append(_start(worker, folder, f"worker-{index}.log", env))
         with distributed.Client(address, timeout=30) as client:

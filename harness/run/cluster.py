@@ -44,8 +44,9 @@ class ClusterError(RuntimeError):
 
 
 def check_on_cluster(files: Sequence[Path | str], address: str, provider: str | None = None, *,
-                     strict: bool = False) -> Iterator[CassetteReport]:
-    """One report per file, in input order, each checked by a worker of the cluster at ``address``."""
+                     strict: bool = False, keep_events: bool = False) -> Iterator[CassetteReport]:
+    """One report per file, in input order, each checked by a worker of the cluster at ``address``
+    (``keep_events``: with each exchange's canonical log, as ``harness.run.check_files`` keeps it)."""
     try:
         from distributed import Client, KilledWorker
     except ImportError as error:
@@ -65,7 +66,7 @@ def check_on_cluster(files: Sequence[Path | str], address: str, provider: str | 
             for index, start in batches:
                 given = [str(path) for path in files[start:start + size]]
                 where = [_readable(path) for path in files[start:start + size]]
-                pending.append((given, where, client.submit(check_batch, where, provider, strict,
+                pending.append((given, where, client.submit(check_batch, where, provider, strict, keep_events,
                                                             key=f"harness-check-{run}-{index}")))
                 return
 
@@ -77,7 +78,7 @@ def check_on_cluster(files: Sequence[Path | str], address: str, provider: str | 
             try:
                 reports = future.result()
             except KilledWorker:
-                reports = _confirmed(where, provider, strict)
+                reports = _confirmed(where, provider, strict, keep_events)
             except Exception as error:  # anything else is the cluster's failure, not the files'
                 raise ClusterError(f"the Dask cluster at {address} failed after {done} of {len(files)} files, "
                                    f"on {given[0]}: {type(error).__name__}: {error}") from error
@@ -89,9 +90,9 @@ def check_on_cluster(files: Sequence[Path | str], address: str, provider: str | 
                 yield renamed(report, read, path)
 
 
-def check_batch(paths: list[str], provider: str | None, strict: bool) -> list[CassetteReport]:
+def check_batch(paths: list[str], provider: str | None, strict: bool, keep_events: bool) -> list[CassetteReport]:
     """A task: the reports of a batch of files, in order (runs on a worker)."""
-    return [check_one(path, provider, strict=strict) for path in paths]
+    return [check_one(path, provider, strict=strict, keep_events=keep_events) for path in paths]
 
 
 def _readable(path: Path | str) -> str:
@@ -100,7 +101,7 @@ def _readable(path: Path | str) -> str:
     return path if isinstance(path, str) and is_url(path) else str(Path(path).absolute())
 
 
-def _confirmed(paths: list[str], provider: str | None, strict: bool) -> list[CassetteReport]:
+def _confirmed(paths: list[str], provider: str | None, strict: bool, keep_events: bool) -> list[CassetteReport]:
     """The reports of a batch the scheduler gave up on, from one more check of each file, one at a
     time in a process of our own: Dask blames every task a dying worker held (queued ones too), so a
     batch that only shared a worker with the culprit gets its real reports, and the culprit kills our
@@ -110,4 +111,5 @@ def _confirmed(paths: list[str], provider: str | None, strict: bool) -> list[Cas
     def failed(item: str, why: str) -> CassetteReport:
         return died(item, f"Dask workers died running it, and so did a local worker process: {why}", provider)
 
-    return list(imap(partial(check_one, provider=provider, strict=strict), paths, 1, failed, (load_families,)))
+    job = partial(check_one, provider=provider, strict=strict, keep_events=keep_events)
+    return list(imap(job, paths, 1, failed, (load_families,)))
