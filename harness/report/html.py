@@ -17,8 +17,8 @@ from harness import __version__
 from harness import events as ev
 from harness.findings import Finding, Location, Severity
 from harness.report.model import CassetteReport, ExchangeReport, Summary
-from harness.report.safe import json_bytes
-from harness.report.timeline import Arrivals, clip, detail, escaped, legend, render_timeline
+from harness.report.safe import escaped, json_bytes
+from harness.report.timeline import Arrivals, clip, detail, legend, render_timeline
 
 FAMILIES = ("WIRE", "SCHEMA", "ORDER", "LIFECYCLE", "ASSEMBLY", "RESUME", "STATE", "CASSETTE")
 KINDS = ("error", "warning", "info", "expected")  # a matrix cell: undeclared findings by severity, then declared ones

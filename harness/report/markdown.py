@@ -28,12 +28,12 @@ def render_markdown(reports: list[CassetteReport]) -> str:
     ]
     for cassette in data["cassettes"]:
         lines.append(
-            f"| {_code(cassette['path'])} | {_escape(cassette['provider'] or '?')} | {cassette['turns']} | "
+            f"| {_code(cassette['path'])} | {cell(cassette['provider'] or '?')} | {cassette['turns']} | "
             f"{_MARK[cassette['verdict']]} | {cassette['errors']} | {cassette['warnings']} |"
         )
     for cassette in data["cassettes"]:
         if cassette["crash"]:
-            lines += ["", f"## {_code(cassette['path'])}", "", f"Internal error: {_escape(cassette['crash'])}"]
+            lines += ["", f"## {_code(cassette['path'])}", "", f"Internal error: {cell(cassette['crash'])}"]
         if cassette["findings"]:
             lines += ["", f"## {_code(cassette['path'])}", ""] + _findings_table(cassette["findings"])
     return "\n".join(lines) + "\n"
@@ -48,16 +48,16 @@ def _findings_table(findings: list[dict[str, Any]]) -> list[str]:
     for item in findings:
         severity = item["severity"] + (" (expected)" if item["expected_by_cassette"] else "")
         times = f" (x{item['count']}, last at {_where(item['last'])})" if "count" in item else ""
-        rows.append(f"| {item['check']} | {severity} | {_where(item['location'])} | {_escape(item['message'])}{times} |")
+        rows.append(f"| {item['check']} | {severity} | {_where(item['location'])} | {cell(item['message'])}{times} |")
     return rows
 
 
 def _where(location: dict[str, Any]) -> str:
     parts = [f"{key} {location[key]}" for key in ("exchange", "frame", "seq", "path") if key in location]
-    return _escape(", ".join(parts)) or "-"
+    return cell(", ".join(parts)) or "-"
 
 
-def _escape(text: str) -> str:
+def cell(text: str) -> str:
     """Inert in a table cell: no control character, no cell break, no HTML."""
     return printable(text).replace("|", "\\|").replace("<", "&lt;")
 

@@ -8,7 +8,6 @@ the pipeline keeps on request (``keep_events``), so every figure points back at 
 
 from __future__ import annotations
 
-import html
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -17,8 +16,9 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from harness import events as ev
+from harness.report.markdown import cell
 from harness.report.model import CassetteReport, ExchangeReport
-from harness.report.safe import printable
+from harness.report.safe import escaped
 
 By = Literal["provider", "host", "model"]
 ORDER_BREAKS = frozenset({"ORDER-003", "ORDER-004", "ORDER-005"})  # gap, duplicate, out of order
@@ -191,17 +191,17 @@ def profile_data(profiles: list[VendorProfile]) -> dict[str, Any]:
 def profile_markdown(profiles: list[VendorProfile]) -> str:
     """Vendors side by side, one column each, one row per behaviour."""
     data = [vendor.data() for vendor in profiles]
-    lines = ["# Vendor profile", "", "| behaviour | " + " | ".join(_cell(d["vendor"]) for d in data) + " |",
+    lines = ["# Vendor profile", "", "| behaviour | " + " | ".join(cell(d["vendor"]) for d in data) + " |",
              "|---|" + "---|" * len(data)]
-    lines += [f"| {label} | " + " | ".join(_cell(view(d)) for d in data) + " |" for label, view in ROWS]
+    lines += [f"| {label} | " + " | ".join(cell(view(d)) for d in data) + " |" for label, view in ROWS]
     return "\n".join(lines) + "\n"
 
 
 def profile_html(profiles: list[VendorProfile]) -> str:
     """The same table as one self-contained page."""
     data = [vendor.data() for vendor in profiles]
-    head = "".join(f"<th>{_html(d['vendor'])}</th>" for d in data)
-    rows = "".join(f"<tr><th>{_html(label)}</th>" + "".join(f"<td>{_html(view(d))}</td>" for d in data) + "</tr>"
+    head = "".join(f"<th>{escaped(d['vendor'])}</th>" for d in data)
+    rows = "".join(f"<tr><th>{escaped(label)}</th>" + "".join(f"<td>{escaped(view(d))}</td>" for d in data) + "</tr>"
                    for label, view in ROWS)
     style = ("body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
              "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}thead th{background:#f4f4f4}")
@@ -210,9 +210,3 @@ def profile_html(profiles: list[VendorProfile]) -> str:
             f"<tbody>{rows}</tbody></table></body></html>\n")
 
 
-def _cell(text: str) -> str:
-    return printable(text).replace("|", "\\|").replace("<", "&lt;")
-
-
-def _html(text: str) -> str:
-    return html.escape(printable(text))

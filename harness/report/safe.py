@@ -9,6 +9,7 @@ writes JSON through ``json_bytes``.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -34,6 +35,11 @@ def printable(text: str) -> str:
     """``text`` with every control, separator, bidi or surrogate character written as its escape, so
     it shows as one inert line in a terminal, a Markdown table or an XML attribute."""
     return _UNSAFE.sub(_escape, text)
+
+
+def escaped(value: object) -> str:
+    """Any value as inert HTML/SVG text: controls, bidi and surrogates written as escapes, markup quoted."""
+    return html.escape(printable(str(value)), quote=True)
 
 
 def json_bytes(data: Any, *, indent: bool = False, sort_keys: bool = False) -> bytes:

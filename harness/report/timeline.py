@@ -7,7 +7,6 @@ picture is inline SVG with no script, so it reads offline; every string in it is
 
 from __future__ import annotations
 
-import html
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
@@ -15,7 +14,7 @@ from dataclasses import dataclass, field
 
 from harness import events as ev
 from harness.findings import Finding
-from harness.report.safe import printable
+from harness.report.safe import escaped
 
 WIDTH = 1100
 LABEL_WIDTH = 196
@@ -26,11 +25,6 @@ MAX_ITEM_LANES = 40  # a stream of ten thousand items still draws a picture of b
 _DELTAS = {ev.TextDelta: "text", ev.ReasoningDelta: "reasoning", ev.RefusalDelta: "refusal",
            ev.ToolCallDelta: "arguments", ev.ToolCallFragment: "arguments"}
 _KIND_OF_DELTA = {"text": "message", "reasoning": "reasoning", "refusal": "message", "arguments": "tool_call"}
-
-
-def escaped(value: object) -> str:
-    """Any value as inert HTML/SVG text: controls, bidi and surrogates written as escapes, markup quoted."""
-    return html.escape(printable(str(value)), quote=True)
 
 
 def clip(text: str, limit: int) -> str:
