@@ -135,3 +135,30 @@ def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         failures = {name: error for name, error in pool.map(load, MODULES) if error}
     assert not failures, failures
+
+
+_LOADED_PARTS = """
+import sys
+from pathlib import Path
+from harness import registry
+from harness.pipeline import check_path
+registry.providers()
+before = {m for m in sys.modules if m.startswith("harness.providers.")}
+check_path(Path(sys.argv[1]))
+after = {m for m in sys.modules if m.startswith("harness.providers.")}
+print(" ".join(sorted(before)), "|", " ".join(sorted(after - before)))
+"""
+
+
+def test_a_run_loads_only_the_families_it_meets() -> None:
+    # loading every family to recognise exchanges must not load their translators, encoders and
+    # resume contracts: those come with the first exchange a family speaks (bench/README.md, cold start)
+    cassette = ROOT / "cassettes" / "anthropic-messages" / "text-with-pings.yaml"
+    run = subprocess.run([sys.executable, "-c", _LOADED_PARTS, str(cassette)], capture_output=True, text=True,
+                         timeout=120, check=True)
+    at_start, met = (set(part.split()) for part in run.stdout.strip().split("|"))
+    parts = {"translator", "encode", "resume"}
+    assert not {m for m in at_start if m.rpartition(".")[2] in parts}
+    assert {f"harness.providers.{family}" for family in FAMILIES} <= at_start
+    assert "harness.providers.anthropic_messages.translator" in met
+    assert not {m for m in met if m.split(".")[2] != "anthropic_messages"}

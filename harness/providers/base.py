@@ -11,6 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
@@ -198,12 +199,31 @@ class ResumeContract(Protocol):
     def build(self, turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[str, Any]: ...
 
 
+class LazyModule:
+    """A family's module named when its class is defined and imported when first read.
+
+    Start-up loads every installed family to learn which one speaks an exchange; with its resume
+    contract (and, imported inside the methods, its translator and encoder) loaded on first use, a
+    run pays only for the families it meets (bench/README.md, "Cold start").
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        """The module, read from a family; read from the class, the descriptor itself (as ``property``
+        does), so another family can name the same module without importing it."""
+        return self if instance is None else import_module(self.name)
+
+
 class Provider(ABC):
     """A protocol family. Registered through the ``harness.providers`` entry-point group (its name is
     the entry point's name); ``checks`` is the block it claimed with ``harness.checkspec.claim``."""
 
     name: ClassVar[str]
-    contract: ClassVar[ResumeContract]  # the family's resume module
+    contract: ClassVar[ResumeContract]  # the family's resume module, or a LazyModule naming it
     checks: ClassVar[tuple[CheckSpec, ...]] = ()
     aliases: ClassVar[tuple[str, ...]] = ()
     detect_order: ClassVar[int] = 0  # lower is asked first; the shipped families use 100 and up

@@ -15,12 +15,11 @@ from typing import Any
 
 from harness.exchange import Exchange
 from harness.findings import Finding, finding
-from harness.providers.agent_session import encode, resume
 from harness.providers.agent_session.checks import CHECKS
 from harness.providers.agent_session.request import session_path
-from harness.providers.agent_session.translator import RESPONSE, SessionTranslator
 from harness.providers.base import (
     Fragmenter,
+    LazyModule,
     NativeEvent,
     Provider,
     StreamContext,
@@ -31,8 +30,9 @@ from harness.providers.base import (
 from harness.state import Turn
 from harness.wire.frames import Frame
 
-__all__ = ["AgentSession"]
+__all__ = ["RESPONSE", "AgentSession"]
 
+RESPONSE = "response"  # the native type of a whole none-mode JSON body
 _SNIFF = (b"event: session_start", b"event:session_start", b"event: turn_start", b"event:turn_start")
 
 
@@ -40,7 +40,7 @@ class AgentSession(Provider):
     name = "agent-session"
     detect_order = 200
     checks = CHECKS
-    contract = resume  # is_continuation, check, build
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build
     framing = "sse"
     answers_json = True  # stream "none": one JSON body, replayed as one native event
     has_sequence_numbers = False
@@ -66,13 +66,19 @@ class AgentSession(Provider):
                            sse_event=frame.event)
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.agent_session.translator import SessionTranslator
+
         return SessionTranslator(context)
 
     # -- simulation -----------------------------------------------------------------------------------
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
         """Delta mode on PUT /session; ``encode.encode_turn`` / ``encode.encode_json`` write the others."""
-        return encode.encode_turn(turn, fragments)
+        from harness.providers.agent_session.encode import encode_turn
+
+        return encode_turn(turn, fragments)
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
-        return encode.to_wire(natives)
+        from harness.providers.agent_session.encode import to_wire
+
+        return to_wire(natives)

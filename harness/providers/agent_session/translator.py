@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from harness import events as ev
 from harness.events import Executor
+from harness.providers.agent_session import RESPONSE
 from harness.providers.agent_session.request import read_request
 from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
 from harness.values import array, name, string
@@ -36,7 +37,6 @@ STOPS: dict[str, ev.StopReason] = {"end_turn": "end_turn", "tool_use": "tool_use
                                    "refusal": "refusal", "error": "error"}
 CLIENT_ACTION_MISSING = ("end_turn", "max_tokens", "refusal")  # stops that say nothing waits for the client
 ERROR_MESSAGE = "the agent stopped the turn with stopReason error"
-RESPONSE = "response"  # the native type of a whole none-mode JSON body
 StreamMode = Literal["delta", "message"]  # the streamed modes (none mode answers one JSON body)
 TextKind = Literal["message", "reasoning"]
 # the SSE pieces of text and thinking: native type -> (the stream mode it belongs to, item kind, payload member)

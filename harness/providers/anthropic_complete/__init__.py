@@ -19,21 +19,20 @@ from __future__ import annotations
 from typing import Any
 
 from harness.exchange import Exchange
-from harness.providers.anthropic_complete import resume
-from harness.providers.anthropic_complete.translator import TYPES, CompleteTranslator
-from harness.providers.base import NativeEvent, Provider, StreamContext, Translator
+from harness.providers.base import LazyModule, NativeEvent, Provider, StreamContext, Translator
 from harness.values import mapping
 from harness.wire.frames import Frame
 
 __all__ = ["AnthropicComplete"]
 
 _OPENS = (b"event: completion", b"event:completion")
+TYPES = ("completion", "ping", "error")  # the stream's event names
 
 
 class AnthropicComplete(Provider):
     name = "anthropic-complete"
     detect_order = 125  # before anthropic-messages (130), which takes any request with anthropic-version
-    contract = resume  # is_continuation, check, build: nothing to resume (resume.py)
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build: nothing to resume (resume.py)
     aliases = ("anthropic-text-completions", "claude-complete")
     framing = "sse"
     has_sequence_numbers = False
@@ -60,6 +59,8 @@ class AnthropicComplete(Provider):
         return "error" if isinstance(payload.get("error"), dict) else None
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.anthropic_complete.translator import CompleteTranslator
+
         return CompleteTranslator(context)
 
     def opens_stream(self, native: NativeEvent) -> bool:

@@ -13,7 +13,6 @@ from harness import events as ev
 from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
 from harness.values import mapping, name, string
 
-TYPES = ("completion", "ping", "error")
 MESSAGE = "completion"  # the one item's id: the protocol names none
 # the SDK's Completion.stop_reason: "stop_sequence" (the caller's or the model's built-in "\n\nHuman:")
 # or "max_tokens" (max_tokens_to_sample reached)

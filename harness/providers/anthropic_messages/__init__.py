@@ -14,11 +14,8 @@ from typing import Any
 import orjson
 
 from harness.exchange import Exchange
-from harness.providers.anthropic_messages import resume
 from harness.providers.anthropic_messages.checks import CHECKS
-from harness.providers.anthropic_messages.encode import encode_turn
-from harness.providers.anthropic_messages.translator import AnthropicTranslator
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
+from harness.providers.base import Fragmenter, LazyModule, NativeEvent, Provider, StreamContext, Translator
 from harness.state import Turn
 from harness.values import mapping
 
@@ -31,7 +28,7 @@ class AnthropicMessages(Provider):
     name = "anthropic-messages"
     detect_order = 130
     checks = CHECKS
-    contract = resume  # is_continuation, check, build (C.5)
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build (C.5)
     aliases = ("anthropic", "claude")
     framing = "sse"
     has_sequence_numbers = False
@@ -51,6 +48,8 @@ class AnthropicMessages(Provider):
     # -- translation ------------------------------------------------------------------------------
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.anthropic_messages.translator import AnthropicTranslator
+
         return AnthropicTranslator(context)
 
     def opens_stream(self, native: NativeEvent) -> bool:
@@ -60,6 +59,8 @@ class AnthropicMessages(Provider):
         return native.type in ("message_stop", "error")
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        from harness.providers.anthropic_messages.encode import encode_turn
+
         return encode_turn(turn, fragments)
 
 

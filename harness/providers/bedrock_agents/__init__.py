@@ -18,13 +18,9 @@ import orjson
 from harness.exchange import Exchange
 from harness.findings import Finding
 from harness.providers.aws import EventStreamProvider, chunk_event
-from harness.providers.base import Fragmenter, NativeEvent, StreamContext, Translator
-from harness.providers.bedrock_agents import resume
+from harness.providers.base import Fragmenter, LazyModule, NativeEvent, StreamContext, Translator
 from harness.providers.bedrock_agents.checks import CHECKS
-from harness.providers.bedrock_agents.encode import encode_turn
 from harness.providers.bedrock_agents.operations import call_of
-from harness.providers.bedrock_agents.sessions import SessionTranslator
-from harness.providers.bedrock_agents.translator import AgentTranslator
 from harness.state import Turn
 from harness.wire.frames import Frame
 
@@ -35,7 +31,7 @@ class BedrockAgents(EventStreamProvider):
     name = "bedrock-agents"
     detect_order = 180
     checks = CHECKS
-    contract = resume  # is_continuation, check, build
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build
     aliases = ("bedrock-agent", "invoke-agent")
     event_types = frozenset({"chunk", "trace", "returnControl", "files"})
     answers_json = True  # session-management operations answer with plain JSON (sessions.py)
@@ -65,9 +61,14 @@ class BedrockAgents(EventStreamProvider):
         return native
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.bedrock_agents.sessions import SessionTranslator
+        from harness.providers.bedrock_agents.translator import AgentTranslator
+
         if call_of(context.exchange.request).manages_session:
             return SessionTranslator(context)
         return AgentTranslator(context)
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        from harness.providers.bedrock_agents.encode import encode_turn
+
         return encode_turn(turn, fragments)

@@ -18,11 +18,8 @@ import orjson
 from harness.cassette import CHUNKS_CONTENT_TYPE
 from harness.exchange import Exchange
 from harness.providers.aws import EventStreamProvider
-from harness.providers.base import Fragmenter, NativeEvent, StreamContext, Translator
-from harness.providers.bedrock_converse import resume
+from harness.providers.base import Fragmenter, LazyModule, NativeEvent, StreamContext, Translator
 from harness.providers.bedrock_converse.checks import CHECKS
-from harness.providers.bedrock_converse.encode import encode_turn
-from harness.providers.bedrock_converse.translator import ConverseTranslator
 from harness.state import Turn
 
 __all__ = ["BedrockConverse"]
@@ -36,7 +33,7 @@ class BedrockConverse(EventStreamProvider):
     name = "bedrock-converse"
     detect_order = 120
     checks = CHECKS
-    contract = resume  # is_continuation, check, build
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build
     aliases = ("converse", "converse-stream")
     event_types = frozenset({"messageStart", "contentBlockStart", "contentBlockDelta", "contentBlockStop",
                              "messageStop", "metadata"})
@@ -57,6 +54,8 @@ class BedrockConverse(EventStreamProvider):
         return isinstance(line, dict) and len(line) == 1 and next(iter(line)) in self.event_types
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.bedrock_converse.translator import ConverseTranslator
+
         return ConverseTranslator(context)
 
     def opens_stream(self, native: NativeEvent) -> bool:
@@ -66,4 +65,6 @@ class BedrockConverse(EventStreamProvider):
         return native.type == "metadata"
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        from harness.providers.bedrock_converse.encode import encode_turn
+
         return encode_turn(turn, fragments)

@@ -33,7 +33,6 @@ from harness.exchange import Request
 from harness.providers.base import NativeEvent, Provider, StreamContext, Translator
 from harness.providers.bedrock_invoke_model.checks import CHECKS
 from harness.providers.bedrock_invoke_model.models import METRICS, family_of_chunk, family_of_model, model_id
-from harness.providers.bedrock_invoke_model.translator import InvokeTranslator
 from harness.schemas import SchemaSet, schema_root
 from harness.state import Turn
 from harness.values import mapping
@@ -65,6 +64,8 @@ class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
         return _schemas()
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.bedrock_invoke_model.translator import InvokeTranslator
+
         return InvokeTranslator(context)
 
     def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:

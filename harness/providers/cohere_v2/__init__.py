@@ -13,11 +13,8 @@ from typing import Any
 
 from harness.exchange import Exchange
 from harness.findings import Finding
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
-from harness.providers.cohere_v2 import resume
+from harness.providers.base import Fragmenter, LazyModule, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.cohere_v2.checks import CHECKS
-from harness.providers.cohere_v2.encode import encode_turn
-from harness.providers.cohere_v2.translator import CohereTranslator
 from harness.state import Turn
 from harness.wire import sse
 from harness.wire.frames import Frame
@@ -31,7 +28,7 @@ class CohereV2(Provider):
     name = "cohere-v2"
     detect_order = 170
     checks = CHECKS
-    contract = resume  # is_continuation, check, build
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build
     aliases = ("cohere",)
     framing = "sse"
     has_sequence_numbers = False
@@ -52,6 +49,8 @@ class CohereV2(Provider):
         return super().parse(frame, exchange)
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.cohere_v2.translator import CohereTranslator
+
         return CohereTranslator(context)
 
     def opens_stream(self, native: NativeEvent) -> bool:
@@ -63,6 +62,8 @@ class CohereV2(Provider):
     # -- simulation -----------------------------------------------------------------------------------
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        from harness.providers.cohere_v2.encode import encode_turn
+
         return encode_turn(turn, fragments)
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:

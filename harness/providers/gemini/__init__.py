@@ -12,10 +12,8 @@ from typing import Any
 
 from harness.exchange import Exchange
 from harness.findings import Finding
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator, json_object
-from harness.providers.gemini import encode, resume
+from harness.providers.base import Fragmenter, LazyModule, NativeEvent, Provider, StreamContext, Translator, json_object
 from harness.providers.gemini.checks import CHECKS
-from harness.providers.gemini.translator import GeminiTranslator
 from harness.state import Turn
 from harness.values import array, mapping
 from harness.wire.frames import Frame
@@ -31,7 +29,7 @@ class Gemini(Provider):
     name = "gemini"
     detect_order = 140
     checks = CHECKS
-    contract = resume  # is_continuation, check, build
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build
     aliases = ("vertex", "google")
     framing = "sse"  # alt=sse
     streams_json_arrays = True  # without alt=sse: `[{...},\r\n{...}]` (specs A.1; harness/wire/jsonstream.py)
@@ -61,6 +59,8 @@ class Gemini(Provider):
                            offset=frame.offset, exchange=exchange, sse_event=frame.event)
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.gemini.translator import GeminiTranslator
+
         return GeminiTranslator(context)
 
     def opens_stream(self, native: NativeEvent) -> bool:
@@ -77,7 +77,11 @@ class Gemini(Provider):
     # -- simulation -------------------------------------------------------------------------------------
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
-        return encode.encode_turn(turn, fragments)
+        from harness.providers.gemini.encode import encode_turn
+
+        return encode_turn(turn, fragments)
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
-        return encode.to_wire(natives)
+        from harness.providers.gemini.encode import to_wire
+
+        return to_wire(natives)

@@ -16,11 +16,9 @@ from typing import Any
 
 from harness.exchange import Exchange
 from harness.findings import Finding
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
-from harness.providers.llama_stack_agents import encode, resume
+from harness.providers.base import Fragmenter, LazyModule, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.llama_stack_agents.checks import CHECKS
 from harness.providers.llama_stack_agents.routes import AGENTS
-from harness.providers.llama_stack_agents.translator import LlamaStackTranslator
 from harness.state import Turn
 from harness.values import mapping, string
 from harness.wire.frames import Frame
@@ -34,7 +32,7 @@ class LlamaStackAgents(Provider):
     name = "llama-stack-agents"
     detect_order = 190  # before the agent session protocol: its /session path also matches .../agents/{id}/session
     checks = CHECKS
-    contract = resume  # is_continuation, check, build
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build
     aliases = ("llama-stack", "llamastack")
     framing = "sse"
     has_sequence_numbers = False
@@ -62,12 +60,18 @@ class LlamaStackAgents(Provider):
         return parsed
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.llama_stack_agents.translator import LlamaStackTranslator
+
         return LlamaStackTranslator(context)
 
     # -- simulation -----------------------------------------------------------------------------------
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
-        return encode.encode_turn(turn, fragments)
+        from harness.providers.llama_stack_agents.encode import encode_turn
+
+        return encode_turn(turn, fragments)
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
-        return encode.to_wire(natives)
+        from harness.providers.llama_stack_agents.encode import to_wire
+
+        return to_wire(natives)

@@ -23,14 +23,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.exchange import Exchange, Request
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
-from harness.providers.mistral_conversations import encode, resume
+from harness.providers.base import Fragmenter, LazyModule, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.mistral_conversations.checks import CHECKS
-from harness.providers.mistral_conversations.translator import STARTED, TERMINAL, ConversationsTranslator
 from harness.state import Turn
 from harness.values import mapping
 
-__all__ = ["MistralConversations"]
+__all__ = ["DONE", "ERROR", "PATH", "STARTED", "TERMINAL", "MistralConversations"]
+
+STARTED = "conversation.response.started"
+DONE = "conversation.response.done"
+ERROR = "conversation.response.error"
+TERMINAL = (DONE, ERROR)
+PATH = re.compile(r"/v1/conversations(?:/([^/]+))?(/restart)?/?$")  # start, append, restart (B.1)
 
 _SNIFF = (b'"conversation.response.started"', b"event: conversation.response.started")
 _MISTRAL_HOST = re.compile(r"(?:^|\.)mistral\.ai$")
@@ -38,7 +42,7 @@ _MISTRAL_HOST = re.compile(r"(?:^|\.)mistral\.ai$")
 # v1 API sits under /openai/v1/ (so an /openai/ path segment says OpenAI whatever the host)
 _OPENAI_HOST = re.compile(r"(?:^|\.)(?:openai\.com|openai\.azure\.com|cognitiveservices\.azure\.com)$")
 _OPENAI_PATH = re.compile(r"(?:^|/)openai/")
-# Mistral's own shapes beyond start/append/restart (resume.PATH): GET .../{id}/history and .../{id}/messages (B.1)
+# Mistral's own shapes beyond start/append/restart (PATH): GET .../{id}/history and .../{id}/messages (B.1)
 _READ_PATH = re.compile(r"/v1/conversations/[^/]+/(?:history|messages)/?$")
 
 
@@ -54,7 +58,7 @@ class MistralConversations(Provider):
     name = "mistral-conversations"
     detect_order = 160
     checks = CHECKS
-    contract = resume  # is_continuation, check, build
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build
     aliases = ("mistral",)
     framing = "sse"
     has_sequence_numbers = False
@@ -66,7 +70,7 @@ class MistralConversations(Provider):
         host, path = _host(request), request.path
         if _OPENAI_HOST.search(host) or _OPENAI_PATH.search(path):
             return False  # OpenAI's Conversations API: item CRUD, not this protocol
-        on_path = resume.PATH.search(path) is not None
+        on_path = PATH.search(path) is not None
         if _MISTRAL_HOST.search(host) and (on_path or _READ_PATH.search(path)):
             return True
         if on_path and "inputs" in mapping(request.json):  # B.1: start, append and restart all require inputs
@@ -75,6 +79,8 @@ class MistralConversations(Provider):
         return any(marker in head for marker in _SNIFF)
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.mistral_conversations.translator import ConversationsTranslator
+
         return ConversationsTranslator(context)
 
     def opens_stream(self, native: NativeEvent) -> bool:
@@ -86,7 +92,11 @@ class MistralConversations(Provider):
     # -- simulation -----------------------------------------------------------------------------------
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
-        return encode.encode_turn(turn, fragments)
+        from harness.providers.mistral_conversations.encode import encode_turn
+
+        return encode_turn(turn, fragments)
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
-        return encode.to_wire(natives)
+        from harness.providers.mistral_conversations.encode import to_wire
+
+        return to_wire(natives)

@@ -20,10 +20,10 @@ from harness.checks.resume import answer_checks
 from harness.exchange import Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
+from harness.providers.mistral_conversations import PATH
 from harness.state import Interrupt, Turn
 from harness.values import array, mapping, name, string
 
-PATH = re.compile(r"/v1/conversations(?:/([^/]+))?(/restart)?/?$")
 FORBIDDEN_ON_APPEND = ("tools", "instructions", "model", "agent_id")  # C2: 422 extra_forbidden
 _CARRIED = ("store", "handoff_execution", "completion_args")
 

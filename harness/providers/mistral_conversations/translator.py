@@ -17,13 +17,10 @@ from typing import Any, ClassVar
 
 from harness import events as ev
 from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
+from harness.providers.mistral_conversations import DONE, ERROR, STARTED, TERMINAL
 from harness.providers.mistral_conversations.resume import path_target
 from harness.values import array, integer, mapping, name, string
 
-STARTED = "conversation.response.started"
-DONE = "conversation.response.done"
-ERROR = "conversation.response.error"
-TERMINAL = (DONE, ERROR)
 _GROUP_KIND = {
     "message.output.delta": "message",
     "function.call.delta": "function",

@@ -15,16 +15,15 @@ from typing import Any
 
 from harness.exchange import Exchange
 from harness.findings import Finding
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator
-from harness.providers.openai_chat import resume
+from harness.providers.base import Fragmenter, LazyModule, NativeEvent, Provider, StreamContext, Translator
 from harness.providers.openai_chat.checks import CHECKS
-from harness.providers.openai_chat.encode import DONE, encode_turn
-from harness.providers.openai_chat.translator import CHUNK, ChatTranslator
 from harness.state import Turn
 from harness.wire import sse
 from harness.wire.frames import Frame
 
-__all__ = ["OpenAIChat"]
+__all__ = ["CHUNK", "OpenAIChat"]
+
+CHUNK = "chat.completion.chunk"
 
 _SNIFF_BYTES = 4096
 
@@ -33,7 +32,7 @@ class OpenAIChat(Provider):
     name = "openai-chat"
     detect_order = 150
     checks = CHECKS
-    contract = resume  # is_continuation, check, build
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build
     aliases = ("chat-completions", "openai-compatible")
     framing = "sse"
     has_sequence_numbers = False
@@ -65,6 +64,8 @@ class OpenAIChat(Provider):
         return "[non-chunk]"
 
     def translator(self, context: StreamContext) -> Translator:
+        from harness.providers.openai_chat.translator import ChatTranslator
+
         return ChatTranslator(context)
 
     def opens_stream(self, native: NativeEvent) -> bool:
@@ -76,9 +77,13 @@ class OpenAIChat(Provider):
     # -- simulation -----------------------------------------------------------------------------------
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        from harness.providers.openai_chat.encode import encode_turn
+
         return encode_turn(turn, fragments)
 
     def to_wire(self, natives: list[dict[str, Any]]) -> bytes:
+        from harness.providers.openai_chat.encode import DONE
+
         """Data-only SSE (B.1): no event names; the ``[DONE]`` sentinel written bare. The standard library
         writes the JSON, since hostile payloads may hold integers beyond 64 bits (valid JSON, refused by orjson)."""
         return sse.encode([(None, "[DONE]" if native == DONE else json.dumps(native, ensure_ascii=False,

@@ -32,6 +32,7 @@ from typing import Any
 
 from harness import events as ev
 from harness.cassette import CHUNKS_CONTENT_TYPE
+from harness.providers.openai_chat import CHUNK
 from harness.findings import Finding, Severity
 from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
 from harness.providers.openai_chat import dialects, mistral
@@ -39,7 +40,6 @@ from harness.providers.openai_chat.calls import Call, ChoiceCalls, Flag
 from harness.providers.openai_chat.dialects import OPENAI_DELTA, READ_CHOICE, READ_DELTA, REASONING_FIELDS, carries
 from harness.values import array, integer, mapping, string
 
-CHUNK = "chat.completion.chunk"
 
 STOPS: dict[str, ev.StopReason] = {
     "stop": "end_turn", "length": "max_tokens", "tool_calls": "tool_use", "function_call": "tool_use",

@@ -13,11 +13,8 @@ from typing import Any
 
 from harness.exchange import Exchange, Request
 from harness.findings import Finding, Location, finding
-from harness.providers.base import Fragmenter, NativeEvent, Provider, StreamContext, Translator, json_object
-from harness.providers.openai_responses import resume
+from harness.providers.base import Fragmenter, LazyModule, NativeEvent, Provider, StreamContext, Translator, json_object
 from harness.providers.openai_responses.checks import CHECKS
-from harness.providers.openai_responses.encode import encode_turn
-from harness.providers.openai_responses.translator import ResponsesTranslator
 from harness.state import Turn
 from harness.values import integer
 from harness.wire.frames import Frame
@@ -32,7 +29,7 @@ class OpenAIResponses(Provider):
     name = "openai-responses"
     detect_order = 100
     checks = CHECKS
-    contract = resume  # is_continuation, check, build
+    contract = LazyModule(f"{__name__}.resume")  # is_continuation, check, build
     aliases = ("openai", "responses")
     framing = "sse"
     has_sequence_numbers = True
@@ -68,7 +65,9 @@ class OpenAIResponses(Provider):
     def translator(self, context: StreamContext) -> Translator:
         cursor = context.resumed_after
         if cursor is None:
-            cursor = resume.resume_cursor(context.exchange.request)
+            cursor = self.resume_cursor(context.exchange.request)
+        from harness.providers.openai_responses.translator import ResponsesTranslator
+
         return ResponsesTranslator(context, cursor)
 
     def opens_stream(self, native: NativeEvent) -> bool:
@@ -81,9 +80,13 @@ class OpenAIResponses(Provider):
 
     def resume_cursor(self, request: Request) -> int | None:
         """A re-attach GET resumes after its ``starting_after`` cursor (A.8.4)."""
-        return resume.resume_cursor(request)
+        from harness.providers.openai_responses.resume import resume_cursor
+
+        return resume_cursor(request)
 
     # -- simulation -----------------------------------------------------------------------------------
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
+        from harness.providers.openai_responses.encode import encode_turn
+
         return encode_turn(turn, fragments)
