@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -174,13 +175,31 @@ def test_integer_block_reason_and_unknown_numbers() -> None:
     assert {f.check for f in findings} == {"LIFECYCLE-407"} and turn.stop == "other"
 
 
-def test_vertex_reads_only_the_numbers_both_protos_share() -> None:
-    vertex = ("https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/google/models/g"
-              ":streamGenerateContent?%24alt=json%3Benum-encoding%3Dint")
-    turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, 1)], vertex)  # type: ignore[arg-type]
-    assert findings == [] and turn.stop == "end_turn"
-    turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, 7)], vertex)  # type: ignore[arg-type]
-    assert {f.check for f in findings} == {"LIFECYCLE-407"}
+VERTEX = ("https://us-central1-aiplatform.googleapis.com/v1/projects/p/locations/l/publishers/google/models/g"
+          ":streamGenerateContent?%24alt=json%3Benum-encoding%3Dint")
+
+
+@pytest.mark.parametrize(("number", "gemini_api", "vertex_ai"), [
+    (1, "STOP", "STOP"),  # 0-5 are the same in both protos
+    (7, "BLOCKLIST", "PROHIBITED_CONTENT"),
+    (9, "SPII", "MALFORMED_FUNCTION_CALL"),
+    (12, "UNEXPECTED_TOOL_CALL", "IMAGE_PROHIBITED_CONTENT"),
+    (15, "IMAGE_OTHER", "UNEXPECTED_TOOL_CALL"),
+])
+def test_finish_reason_numbers_are_read_by_the_surface_the_request_went_to(number: int, gemini_api: str,
+                                                                          vertex_ai: str) -> None:
+    # generative_service.proto (Gemini API) and aiplatform v1 content.proto (Vertex) number past OTHER = 5 apart
+    for uri, name in ((ASKED, gemini_api), (VERTEX, vertex_ai)):
+        turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, number)], uri)  # type: ignore[arg-type]
+        assert turn.native_stop == name  # read as a documented value, so no LIFECYCLE-407
+        assert not {f.check for f in findings} & {"LIFECYCLE-407", "LIFECYCLE-410"}
+
+
+def test_vertex_numbers_its_block_reasons_and_leaves_gaps_unassigned() -> None:
+    turn, findings = run_uri([{"promptFeedback": {"blockReason": 6}}], VERTEX)
+    assert turn.native_stop == "IMAGE_SAFETY" and turn.stop == "content_filter" and findings == []
+    turn, findings = run_uri([chunk([{"text": "Hi"}]), chunk(None, 10)], VERTEX)  # type: ignore[arg-type]
+    assert {f.check for f in findings} == {"LIFECYCLE-407"}  # 10 is assigned on neither
 
 
 def test_numeric_enum_cassettes() -> None:

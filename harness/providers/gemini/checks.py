@@ -23,8 +23,10 @@ CHECKS = claim(
     CheckSpec("LIFECYCLE-408", I, "A functionCall without an id got a local id; its answer is matched by name and order.", f"{GEMINI_MISTRAL_BEDROCK} A.4.11", FAMILY),
     CheckSpec("LIFECYCLE-409", W, "Of parallel functionCall parts only the first carries the thoughtSignature: a signed call never follows an unsigned one.", f"{GEMINI_MISTRAL_BEDROCK} A.4.10", FAMILY),
     CheckSpec("LIFECYCLE-410", W, "Enums (finishReason, blockReason, safety category and probability) are names unless the request "
-                                  "asked for `$alt=json;enum-encoding=int`; integers are read by the proto numbering either way.",
-              "googleapis/googleapis google/ai/generativelanguage/v1beta/generative_service.proto; "
+                                  "asked for `$alt=json;enum-encoding=int`; integers are read by the proto numbering either way "
+                                  "(Vertex AI's for a request to Vertex, which differs past OTHER = 5).",
+              "googleapis/googleapis google/ai/generativelanguage/v1beta/generative_service.proto, "
+              "google/cloud/aiplatform/v1/content.proto; "
               "googleapis/gax-dotnet RestMethodTest.cs ($alt=json;enum-encoding=int)", FAMILY),
     CheckSpec("ASSEMBLY-401", I, "A streamed call (partialArgs) was closed only by the end of the stream and flushed.", f"{GEMINI_MISTRAL_BEDROCK} A.5 (vercel/ai#14358)", FAMILY),
     CheckSpec("ASSEMBLY-402", E, "A functionCall that opens or completes a call names its function.", f"{GEMINI_MISTRAL_BEDROCK} A.5 rule 1", FAMILY),

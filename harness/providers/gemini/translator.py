@@ -27,8 +27,8 @@ FINISH_REASONS = frozenset({  # A.3 enumerations
     "PROHIBITED_CONTENT", "SPII", "MALFORMED_FUNCTION_CALL", "IMAGE_SAFETY", "UNEXPECTED_TOOL_CALL",
     "TOO_MANY_TOOL_CALLS", "IMAGE_PROHIBITED_CONTENT", "NO_IMAGE", "IMAGE_RECITATION", "IMAGE_OTHER",
 })
-BLOCK_REASONS = frozenset({"BLOCKED_REASON_UNSPECIFIED", "SAFETY", "OTHER", "BLOCKLIST", "PROHIBITED_CONTENT",
-                           "IMAGE_SAFETY", "MODEL_ARMOR", "JAILBREAK"})
+BLOCK_REASONS = frozenset({"BLOCK_REASON_UNSPECIFIED", "BLOCKED_REASON_UNSPECIFIED", "SAFETY", "OTHER", "BLOCKLIST",
+                           "PROHIBITED_CONTENT", "IMAGE_SAFETY", "MODEL_ARMOR", "JAILBREAK"})  # Gemini API, Vertex
 CALL_FAILURES = frozenset({"MALFORMED_FUNCTION_CALL", "UNEXPECTED_TOOL_CALL", "TOO_MANY_TOOL_CALLS"})  # A.4.12
 _FILTERED = frozenset({"SAFETY", "RECITATION", "LANGUAGE", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
                        "IMAGE_PROHIBITED_CONTENT", "IMAGE_RECITATION"})
@@ -95,7 +95,7 @@ class GeminiTranslator(Translator):
         request = context.exchange.request
         self._int_enums = enums.asks_for_integers(request)  # the request decides the encoding
         self._knows_request = bool(request.uri)  # a raw body has no request to say which encoding it asked for
-        self._finish_numbers = enums.VERTEX_FINISH_REASON if enums.is_vertex(request) else enums.FINISH_REASON
+        self._numbers = enums.numbering(request)
         self._int_flagged = False
 
     # -- entry points -------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ class GeminiTranslator(Translator):
         if self._chunks > 1:
             self.flag("LIFECYCLE-402", f"promptFeedback on chunk {self._chunks - 1}, not the first", native)
         self._ratings(feedback, native)
-        reason = self._enum(feedback.get("blockReason"), enums.BLOCK_REASON, "promptFeedback.blockReason", native)
+        reason = self._enum(feedback.get("blockReason"), self._numbers.block_reason, "promptFeedback.blockReason", native)
         if reason is None:
             return
         self._blocked = reason
@@ -231,7 +231,7 @@ class GeminiTranslator(Translator):
         for part in parts:
             events += self._part(candidate, mapping(part), native)
         self._ratings(raw, native)
-        reason = self._enum(raw.get("finishReason"), self._finish_numbers, "finishReason", native)
+        reason = self._enum(raw.get("finishReason"), self._numbers.finish_reason, "finishReason", native)
         if reason:
             events += self._finish(candidate, reason, raw, native)
         return events
