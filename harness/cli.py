@@ -6,9 +6,11 @@ Exit status of ``harness check``: 0 when no undeclared error-severity finding, 1
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -16,10 +18,13 @@ import click
 from rich.console import Console
 
 from harness.live.commands import probe, record, serve
+from harness.report.markdown import LIMIT as MARKDOWN_LIMIT
+from harness.report.markdown import MIN_LIMIT as MARKDOWN_MIN_LIMIT
+from harness.report.terminal import BIG_RUN_FINDINGS, SMALL_RUN
 
 if TYPE_CHECKING:
     from harness.report.baseline import Baseline
-    from harness.report.model import CassetteReport
+    from harness.report.model import CassetteReport, Skipped
     from harness.settings import Settings
 
 
@@ -79,6 +84,18 @@ class _Input(click.ParamType):
 _LOCAL_PATH = click.Path(exists=True, path_type=Path)
 
 
+class _MarkdownLimit(click.ParamType):
+    """0 (no limit) or a size that holds at least the title, the counts and the closing note."""
+
+    name = "chars"
+
+    def convert(self, value: str | int, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        chars = click.INT.convert(value, param, ctx)
+        if chars and chars < MARKDOWN_MIN_LIMIT:
+            self.fail(f"{chars} is under {MARKDOWN_MIN_LIMIT} (0 lifts the limit)", param, ctx)
+        return chars
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=_Input())
 @click.option("--provider", type=_PROVIDER, help="Protocol family, for raw .sse/.txt/.chunks.txt files.")
@@ -104,17 +121,27 @@ _LOCAL_PATH = click.Path(exists=True, path_type=Path)
 @click.option("--dask", "dask_address", metavar="ADDRESS",
               help="Check on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); the workers read "
                    "the files, so paths must be on a shared file system or fsspec URLs (s3://...).")
+@click.option("--max-findings", type=click.IntRange(min=0), metavar="N",
+              help=f"Findings printed per cassette, the most severe (0: all; default: all up to {SMALL_RUN} "
+                   f"cassettes, {BIG_RUN_FINDINGS} past that). The reports keep them all.")
+@click.option("--markdown-limit", type=_MarkdownLimit(), metavar="CHARS",
+              help=f"Most characters the --markdown report holds, whole rows and findings left out and counted "
+                   f"(default {MARKDOWN_LIMIT}: a GitHub comment holds 65,536; 0: no limit).")
+@click.option("--no-progress", is_flag=True, help="No progress bar (it shows only on a terminal, for long runs).")
 def check(paths: tuple[Path | str, ...], provider: str | None, json_path: Path | None, markdown_path: Path | None,
           junit_path: Path | None, jsonl_path: Path | None, html_path: Path | None, verbose: int, strict: bool | None,
           select: tuple[str, ...], ignore: tuple[str, ...], baseline_path: Path | None, update_baseline: bool,
-          workers: int | None, dask_address: str | None) -> None:
+          workers: int | None, dask_address: str | None, max_findings: int | None, markdown_limit: int | None,
+          no_progress: bool) -> None:
     """Check cassettes (files, folders recursively, or URLs) and report every finding.
 
     Exit status: 0 no undeclared error, 1 findings, 2 usage or I/O problem (a Dask cluster that
     fails mid-run too), 3 the harness crashed on a cassette (a bug to report; the other cassettes
-    are still checked and reported).
+    are still checked and reported). A file met in a folder that is no cassette in any supported
+    format is skipped and listed, never failed; named on its own it is a usage problem.
     """
     from harness.report.model import Summary
+    from harness.report.progress import progress
     from harness.run.cluster import ClusterError
 
     settings = _settings(select, ignore)
@@ -122,18 +149,23 @@ def check(paths: tuple[Path | str, ...], provider: str | None, json_path: Path |
     given = {"json": json_path, "markdown": markdown_path, "junit": junit_path, "html": html_path, "jsonl": jsonl_path}
     json_path, markdown_path, junit_path, html_path, jsonl_path = (
         value if value is not None else settings.outputs.get(key) for key, value in given.items())
+    limit = next((value for value in (markdown_limit, settings.markdown_limit) if value is not None), MARKDOWN_LIMIT)
     files = _cassette_files(paths)
     if not files:
         raise click.UsageError("no cassette files (.yaml, .yml, .json, .har, .sse, .txt, .bin) under the given paths")
-    outputs = [(target, render) for target, render in ((json_path, _json), (markdown_path, _markdown),
-                                                       (junit_path, _junit), (html_path, _html)) if target is not None]
+    renders = ((json_path, _json), (markdown_path, partial(_markdown, limit=limit)), (junit_path, _junit),
+               (html_path, _html))
+    outputs = [(target, render) for target, render in renders if target is not None]
     _refuse_overwriting([target for target, _ in outputs] + [p for p in (jsonl_path, baseline_path) if p is not None],
                         [file for file in files if isinstance(file, Path)])
     baseline = _baseline(baseline_path) if baseline_path is not None and not update_baseline else None
     named = {path for path in paths if isinstance(path, Path) and path.is_file()}
+    skipped: list[Skipped] = []
     with ExitStack() as stack:
-        reports = _judged(_reports(files, provider, strict, workers, dask_address, keep_events=html_path is not None),
-                          settings, baseline, named)
+        checked = _reports(files, provider, strict, workers, dask_address, keep_events=html_path is not None)
+        if not no_progress:
+            checked = stack.enter_context(progress(checked, len(files), _progress_console()))
+        reports = _judged(checked, settings, baseline, named, skipped)
         if jsonl_path is not None:
             from harness.report.jsonl import written
 
@@ -142,7 +174,9 @@ def check(paths: tuple[Path | str, ...], provider: str | None, json_path: Path |
             if jsonl_path is not None and not outputs:
                 from harness.report.stream import print_streamed
 
-                sys.exit(print_streamed(reports, _console()).exit_code)
+                total = print_streamed(reports, _console(), skipped)
+                _refuse_no_cassette(total.cassettes, skipped)
+                sys.exit(total.exit_code)
             kept = list(reports)
         except ClusterError as error:
             click.echo(f"harness: {error}", err=True)
@@ -154,15 +188,16 @@ def check(paths: tuple[Path | str, ...], provider: str | None, json_path: Path |
             sys.exit(2)
     from harness.report.terminal import print_summary
 
+    _refuse_no_cassette(len(kept), skipped)
     if update_baseline and baseline_path is not None:
         kept = _write_baseline(kept, baseline_path)
-    print_summary(kept, _console(), verbose=verbose)
+    print_summary(kept, _console(), verbose=verbose, skipped=skipped, max_findings=max_findings)
     if baseline is not None:
         _fixed_since(kept, baseline, settings)
     for target, render in outputs:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(render(kept))
+            target.write_bytes(render(kept, skipped))
         except OSError as error:
             click.echo(f"harness: cannot write {target}: {error.strerror}", err=True)
             sys.exit(2)
@@ -209,23 +244,33 @@ def _settings(select: tuple[str, ...], ignore: tuple[str, ...]) -> Settings:
     return settings.with_command_line(select, ignore)
 
 
-# unreadable or of no known shape; a hostile cassette (a refused tag, an alias bomb, a size limit) stays a finding
-_NOT_A_CASSETTE = frozenset({"CASSETTE-001", "CASSETTE-005"})
-
-
 def _judged(reports: Iterator[CassetteReport], settings: Settings, baseline: Baseline | None,
-            named: set[Path]) -> Iterator[CassetteReport]:
+            named: set[Path], skipped: list[Skipped]) -> Iterator[CassetteReport]:
     """Each report as this project reads it: settings applied, the baseline's findings accepted. A
-    file named on the command line that is no cassette at all (nothing could read it) is a usage
-    problem (exit 2); one that is a cassette with hostile content is a finding (exit 1)."""
+    file that is no cassette at all (``CassetteReport.not_a_cassette``) is a usage problem when named
+    on the command line (exit 2), and added to ``skipped`` when met in a folder; one that is a
+    cassette with hostile or broken content is a finding (exit 1)."""
+    from harness.report.model import Skipped
+
     for report in reports:
-        if (report.unreadable is not None and Path(report.path) in named
-                and {f.check for f in report.findings} <= _NOT_A_CASSETTE):
-            click.echo(f"harness: {report.path} is not a cassette in any supported format: {report.unreadable}",
-                       err=True)
-            sys.exit(2)
+        if report.not_a_cassette:
+            if Path(report.path) in named:
+                click.echo(f"harness: {report.path} is not a cassette in any supported format: {report.unreadable}",
+                           err=True)
+                sys.exit(2)
+            skipped.append(Skipped(report.path, report.unreadable or ""))
+            continue
         report = settings.applied(report)
         yield baseline.accept(report) if baseline is not None else report
+
+
+def _refuse_no_cassette(checked: int, skipped: list[Skipped]) -> None:
+    """A run whose every file turned out to be no cassette checked nothing: a usage problem, as a
+    folder with no cassette files is."""
+    if not checked and skipped:
+        first = skipped[0]
+        raise click.UsageError(f"none of the {len(skipped)} file(s) under the given paths is a cassette in any "
+                               f"supported format ({first.path}: {first.reason})")
 
 
 def _baseline(path: Path) -> Baseline:
@@ -267,28 +312,28 @@ def _opened(target: Path) -> BinaryIO:
         sys.exit(2)
 
 
-def _json(reports: list[CassetteReport]) -> bytes:
+def _json(reports: list[CassetteReport], skipped: list[Skipped]) -> bytes:
     from harness.report.json_report import render_json
 
-    return render_json(reports)
+    return render_json(reports, skipped)
 
 
-def _markdown(reports: list[CassetteReport]) -> bytes:
+def _markdown(reports: list[CassetteReport], skipped: list[Skipped], limit: int) -> bytes:
     from harness.report.markdown import render_markdown
 
-    return render_markdown(reports).encode()
+    return render_markdown(reports, skipped, limit).encode()
 
 
-def _html(reports: list[CassetteReport]) -> bytes:
+def _html(reports: list[CassetteReport], skipped: list[Skipped]) -> bytes:
     from harness.report.html import render_html
 
-    return render_html(reports)
+    return render_html(reports, skipped)
 
 
-def _junit(reports: list[CassetteReport]) -> bytes:
+def _junit(reports: list[CassetteReport], skipped: list[Skipped]) -> bytes:
     from harness.report.junit import render_junit
 
-    return render_junit(reports)
+    return render_junit(reports, skipped)
 
 
 def _refuse_overwriting(targets: list[Path], inputs: list[Path]) -> None:
@@ -420,6 +465,12 @@ def list_checks(family: str | None, fmt: str) -> None:
 def _console() -> Console:
     """Rich's console; in a CI log (no terminal) wide enough that paths and messages stay on one line."""
     return Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def _progress_console() -> Console:
+    """Stderr, interactive only when it is a terminal (or rich's TTY_INTERACTIVE says so): FORCE_COLOR,
+    which CI jobs set for colours, must not bring a redrawn bar into a log."""
+    return Console(stderr=True, force_interactive=None if "TTY_INTERACTIVE" in os.environ else sys.stderr.isatty())
 
 
 main.add_command(serve)

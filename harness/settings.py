@@ -7,6 +7,7 @@ ignore = ["STATE-002"]                  # never these
 strict = true                           # an exchange no family recognises fails its cassette
 json = "reports/conformance.json"       # report outputs written by default (--json ... override them)
 markdown = "reports/conformance.md"
+markdown-limit = 0                      # characters the Markdown report may hold (0: no limit; --markdown-limit)
 
 [tool.harness.severity]                 # a check's severity, for this project
 "LIFECYCLE-305" = "warning"
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.findings import Finding, Severity
+from harness.report.markdown import MIN_LIMIT
 from harness.report.model import CassetteReport
 
 if sys.version_info >= (3, 11):
@@ -73,6 +75,7 @@ class Settings:
     per_provider: dict[str, Rules] = field(default_factory=dict)
     strict: bool = False
     outputs: dict[str, Path] = field(default_factory=dict)
+    markdown_limit: int | None = None  # None: the renderer's default (sized for a GitHub comment)
     source: Path | None = None  # the file these came from (None: defaults)
 
     def with_command_line(self, select: Iterable[str], ignore: Iterable[str]) -> Settings:
@@ -133,7 +136,8 @@ def load(path: Path | None) -> Settings:
     document = _read(path)
     table = document if path.name == "harness.toml" else document.get("tool", {}).get("harness", {})
     where = f"{path} [tool.harness]" if path.name == "pyproject.toml" else str(path)
-    unknown = set(table) - {"select", "ignore", "severity", "per-path", "per-provider", "strict", *OUTPUTS}
+    unknown = set(table) - {"select", "ignore", "severity", "per-path", "per-provider", "strict", "markdown-limit",
+                            *OUTPUTS}
     if unknown:
         raise SettingsError(f"{where}: unknown setting(s) {', '.join(sorted(unknown))}")
     base = path.parent
@@ -145,6 +149,7 @@ def load(path: Path | None) -> Settings:
                       for name, rules in _table(table, "per-provider", where).items()},
         strict=bool(table.get("strict", False)),
         outputs={key: base / str(table[key]) for key in OUTPUTS if key in table},
+        markdown_limit=_markdown_limit(table.get("markdown-limit"), where),
         source=path,
     )
 
@@ -155,6 +160,14 @@ def _read(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise SettingsError(f"{path}: {error}") from None
+
+
+def _markdown_limit(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or (value and value < MIN_LIMIT) or value < 0:
+        raise SettingsError(f"{where}: markdown-limit must be 0 (no limit) or a number of characters from {MIN_LIMIT}")
+    return value
 
 
 def _table(table: dict[str, Any], key: str, where: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,110 @@ def test_a_named_file_no_reader_understands_is_a_usage_problem(runner, tmp_path)
     result = runner.invoke(main, ["check", str(path)])
     assert result.exit_code == 2
     assert "is not a cassette in any supported format" in result.output
+
+
+# -- a folder walk: files that are no cassette are skipped, listed and counted, never failed -----------------
+
+NOT_CASSETTES = {"notes.yaml": "shopping:\n  - milk\n", "ci/workflow.yml": "name: CI\non: [push]\n",
+                 "broken.yaml": "a: [1, 2\n", "package.json.gz": ""}
+
+
+def walked_folder(root: Path) -> Path:
+    """A clean cassette among files that are none: notes, a CI workflow, YAML that does not parse."""
+    (root / "ci").mkdir(parents=True)
+    write_cassette(root, "clean", TEXT_TURN)
+    for name, text in NOT_CASSETTES.items():
+        if text:
+            (root / name).write_text(text)
+    return root
+
+
+def test_a_folder_walk_skips_files_that_are_no_cassette(runner, tmp_path):
+    from tests.test_report_schema import validate
+
+    folder = walked_folder(tmp_path / "walk")
+    report_path = tmp_path / "r.json"
+    result = runner.invoke(main, ["check", str(folder), "--json", str(report_path), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    data = validate(report_path.read_bytes())
+    assert [Path(c["path"]).name for c in data["cassettes"]] == ["clean.yaml"]
+    assert (data["summary"]["cassettes"], data["summary"]["skipped"]) == (1, 3)
+    assert sorted(Path(s["path"]).name for s in data["skipped"]) == ["broken.yaml", "notes.yaml", "workflow.yml"]
+    assert all(s["reason"] for s in data["skipped"])
+    assert "3 file(s) skipped, not a cassette: " in result.stdout
+    assert "CASSETTE-005" not in result.stdout and "CASSETTE-001" not in result.stdout
+
+
+def test_a_cassette_with_broken_or_hostile_parts_met_in_a_walk_still_fails(runner, tmp_path):
+    folder = walked_folder(tmp_path / "walk")
+    (folder / "half.yaml").write_text(yaml.safe_dump({"interactions": [7]}))  # a cassette, its interaction broken
+    (folder / "evil.yaml").write_text("interactions: !!python/object/apply:os.system ['true']\n")
+    report_path = tmp_path / "r.json"
+    result = runner.invoke(main, ["check", str(folder), "--json", str(report_path)])
+    assert result.exit_code == 1, result.output
+    data = json.loads(report_path.read_text())
+    findings = {Path(c["path"]).name: [f["check"] for f in c["findings"]] for c in data["cassettes"]}
+    assert findings == {"clean.yaml": [], "evil.yaml": ["CASSETTE-002"], "half.yaml": ["CASSETTE-005"]}
+    assert data["summary"]["skipped"] == 3
+
+
+def test_a_walk_that_finds_no_cassette_at_all_is_a_usage_problem(runner, tmp_path):
+    folder = walked_folder(tmp_path / "walk")
+    (folder / "clean.yaml").unlink()
+    for extra in ([], ["--jsonl", str(tmp_path / "r.jsonl")]):
+        result = runner.invoke(main, ["check", str(folder), *extra])
+        assert result.exit_code == 2, result.output
+        assert "none of the 3 file(s) under the given paths is a cassette" in result.output
+
+
+def test_jsonl_alone_lists_the_skipped_files_after_the_counts(runner, tmp_path):
+    folder = walked_folder(tmp_path / "walk")
+    target = tmp_path / "r.jsonl"
+    result = runner.invoke(main, ["check", str(folder), "--jsonl", str(target)])
+    assert result.exit_code == 0, result.output
+    assert [Path(json.loads(line)["path"]).name for line in target.read_text().splitlines()] == ["clean.yaml"]
+    assert 0 <= result.stdout.index("1 cassettes checked: 1 passed") < result.stdout.index("3 file(s) skipped")
+
+
+# -- output that scales: the progress bar, --max-findings, --markdown-limit -------------------------------------
+
+MANY = Path(__file__).resolve().parents[1] / "cassettes" / "anthropic-messages"  # more than a handful of files
+TERMINAL = {"TTY_INTERACTIVE": "1", "TTY_COMPATIBLE": "1"}  # what rich reads as an interactive terminal
+
+
+@pytest.mark.parametrize("env, extra, bar", [
+    ({}, [], False),  # CliRunner's stderr is no terminal, as a pipe or a CI log is not
+    ({"FORCE_COLOR": "1"}, [], False),  # colours asked for (CI jobs do): still no redrawn bar
+    (TERMINAL, [], True),
+    (TERMINAL, ["--no-progress"], False),
+])
+def test_the_progress_bar_shows_on_an_interactive_terminal_only(tmp_path, env, extra, bar):
+    result = CliRunner(env=env).invoke(main, ["check", str(MANY), "--workers", "2", *extra])
+    assert result.exit_code == 0, result.output
+    count = len(list(MANY.glob("*.yaml")))
+    assert (f"{count}/{count}" in result.stderr and "files/s" in result.stderr) is bar
+    assert "files/s" not in result.stdout
+
+
+def test_max_findings_caps_what_each_cassette_prints(runner, tmp_path):
+    path = write_cassette(tmp_path, "loud", TRUNCATED, expect=["NOPE-123", "ORDER-003"])
+    printed = re.compile(r"^  [A-Z]+-\d{3} (error|warning) ", re.MULTILINE)
+    every = runner.invoke(main, ["check", str(path)]).stdout
+    capped = runner.invoke(main, ["check", str(path), "--max-findings", "1"]).stdout
+    assert len(printed.findall(every)) >= 3 and "more finding(s)" not in every
+    assert printed.findall(capped) == ["error"]  # the most severe kept
+    assert f"... and {len(printed.findall(every)) - 1} more finding(s) in {path}" in capped
+
+
+def test_markdown_limit_from_the_command_line_and_the_settings(runner, tmp_path, monkeypatch):
+    target = tmp_path / "r.md"
+    result = runner.invoke(main, ["check", str(MANY), "--markdown", str(target), "--markdown-limit", "2500"])
+    written = target.read_text()
+    assert result.exit_code == 0 and len(written) <= 2500 and "**Cut to fit 2,500 characters**" in written
+    assert runner.invoke(main, ["check", str(MANY), "--markdown-limit", "10"]).exit_code == 2
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "harness.toml").write_text("markdown = 'out.md'\nmarkdown-limit = 3000\n")
+    assert runner.invoke(main, ["check", str(MANY)]).exit_code == 0
+    assert "**Cut to fit 3,000 characters**" in (tmp_path / "out.md").read_text()
+    assert runner.invoke(main, ["check", str(MANY), "--markdown-limit", "0"]).exit_code == 0
+    assert "Cut to fit" not in (tmp_path / "out.md").read_text()

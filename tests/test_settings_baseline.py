@@ -38,6 +38,8 @@ def test_settings_are_found_upward_and_pyproject_needs_the_table(tmp_path: Path)
     ("ignore = 'STATE'", "ignore must be a list"),
     ("[severity]\n'STATE-001' = 'fatal'", "severity of STATE-001"),
     ("ignore = [", "harness.toml"),
+    ("markdown-limit = 100", "markdown-limit must be 0 (no limit) or a number of characters from 2000"),
+    ("markdown-limit = 'big'", "markdown-limit must be"),
 ])
 def test_a_bad_settings_file_says_where_and_why(tmp_path: Path, text: str, says: str) -> None:
     with pytest.raises(SettingsError, match=says.replace("(", r"\(").replace(")", r"\)")):

@@ -6,24 +6,26 @@ turns, so what a machine reads and what a person reads never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
 from harness import __version__
 from harness.findings import Finding, Severity
-from harness.report.model import CassetteReport, ExchangeReport, Summary
+from harness.report.model import CassetteReport, ExchangeReport, Skipped, Summary
 from harness.state import CHANNELS, Item, Turn
-
 
 REPORT_VERSION = 1  # schemas/report/report-<version>.json describes it
 
 
-def report_data(reports: list[CassetteReport]) -> dict[str, Any]:
+def report_data(reports: Sequence[CassetteReport], skipped: Sequence[Skipped] = ()) -> dict[str, Any]:
+    """The whole run; ``skipped``: the files of a folder walk that are no cassette (never in ``cassettes``)."""
     return {
         "report_version": REPORT_VERSION,
         "harness_version": __version__,
-        "summary": asdict(Summary.of(reports)),
+        "summary": asdict(Summary.of(reports, len(skipped))),
         "cassettes": [cassette_data(report) for report in reports],
+        "skipped": [asdict(item) for item in skipped],
     }
 
 

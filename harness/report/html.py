@@ -16,7 +16,7 @@ from importlib.resources import files
 from harness import __version__
 from harness import events as ev
 from harness.findings import Finding, Location, Severity
-from harness.report.model import CassetteReport, ExchangeReport, Summary
+from harness.report.model import CassetteReport, ExchangeReport, Skipped, Summary
 from harness.report.safe import escaped, json_bytes
 from harness.report.timeline import Arrivals, clip, detail, legend, render_timeline
 
@@ -26,13 +26,13 @@ NO_FAMILY = "(no family)"
 MAX_ROWS = 400  # event table rows per exchange beyond the ones findings point at
 MAX_EVENTS_PER_ROW = 12
 MAX_VALUE = 1000
-_VERDICT_ORDER = {"crash": 0, "fail": 1, "pass": 2}
 _STATIC = files("harness.report") / "static"
 
 
-def render_html(reports: list[CassetteReport]) -> bytes:
-    """The page, as UTF-8 bytes (nothing in it can fail to encode: ``printable`` removed surrogates)."""
-    summary = Summary.of(reports)
+def render_html(reports: Sequence[CassetteReport], skipped: Sequence[Skipped] = ()) -> bytes:
+    """The page, as UTF-8 bytes (nothing in it can fail to encode: ``printable`` removed surrogates).
+    ``skipped``: the files of a folder walk that are no cassette, counted in the summary."""
+    summary = Summary.of(reports, len(skipped))
     body = "".join((_header(summary), _summary(reports, summary), _matrix(reports), _cassettes(reports)))
     page = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -79,7 +79,8 @@ def _summary(reports: Sequence[CassetteReport], summary: Summary) -> str:
              ("errors", summary.errors, "error" if summary.errors else ""),
              ("warnings", summary.warnings, "warning" if summary.warnings else ""),
              ("expected", summary.expected, "expected"),
-             ("unchecked", summary.unchecked, "warning" if summary.unchecked else "")]
+             ("unchecked", summary.unchecked, "warning" if summary.unchecked else ""),
+             ("skipped", summary.skipped, "warning" if summary.skipped else "")]
     info = sum(report.count(Severity.info) for report in reports)
     out = ['<section id="summary"><h2>Summary</h2><dl class="cards">']
     out += [f'<div class="card {css}"><dt>{name}</dt><dd data-summary="{name}">{value}</dd></div>'
@@ -87,7 +88,8 @@ def _summary(reports: Sequence[CassetteReport], summary: Summary) -> str:
     out.append(f'<div class="card"><dt>info</dt><dd data-count="info">{info}</dd></div></dl>')
     out.append('<p class="explain">errors, warnings and info count findings the cassettes do not declare; '
                "expected counts the declared ones (<code>harness.expect</code>), which do not fail a run; "
-               "unchecked counts exchanges no family recognised.</p>")
+               "unchecked counts exchanges no family recognised; skipped counts files of a folder that are no "
+               "cassette in any supported format.</p>")
     totals = _family_totals(reports)
     out.append('<p class="families">By check family: ')
     out += [f'<span class="chip {_worst(totals[family])}" data-family="{escaped(family)}">{escaped(family)} '
@@ -173,7 +175,7 @@ def _cell(cell: Counter[str], family: str) -> str:
 
 
 def _cassettes(reports: Sequence[CassetteReport]) -> str:
-    order = sorted(range(len(reports)), key=lambda i: (_VERDICT_ORDER[reports[i].verdict], reports[i].path))
+    order = sorted(range(len(reports)), key=lambda i: reports[i].rank)
     toolbar = ('<div class="toolbar"><button type="button" data-action="expand">expand all</button>'
                '<button type="button" data-action="collapse">collapse all</button></div>')
     out = ['<section id="cassettes"><h2>Cassettes</h2>', toolbar, legend()]

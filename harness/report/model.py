@@ -39,6 +39,10 @@ class ExchangeReport:
 
 MAX_PER_CHECK = 100
 _NUMBER = re.compile(r"\b\d+\b")
+# a file nothing could read (CASSETTE-001) or of no known shape (-005); a hostile cassette (a refused tag,
+# an alias bomb, a size limit) is still a cassette, and its findings stand
+_NOT_A_CASSETTE = frozenset({"CASSETTE-001", "CASSETTE-005"})
+_VERDICT_RANK = {"crash": 0, "fail": 1, "pass": 2}
 
 
 def aggregated(findings: list[Finding]) -> list[Finding]:
@@ -77,6 +81,15 @@ def capped(findings: list[Finding], limit: int = MAX_PER_CHECK) -> tuple[list[Fi
         if seen[item.check] <= limit:
             kept.append(item)
     return kept, {check: count - limit for check, count in seen.items() if count > limit}
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A file a folder walk met that is no cassette in any supported format: listed, never judged, so
+    the YAML and JSON files that live beside cassettes (CI workflows, manifests) fail no run."""
+
+    path: str
+    reason: str
 
 
 @dataclass(slots=True)
@@ -125,6 +138,13 @@ class CassetteReport:
         return [f for f in self.findings if f.severity is severity and self.is_new(f)]
 
     @property
+    def not_a_cassette(self) -> bool:
+        """Nothing could read the file as a cassette: it cannot be read, does not parse, or holds none
+        of the known shapes (``Cassette.unreadable``), and that is all that was found. Named on its own
+        it is a usage problem; met in a folder walk it is skipped (``Skipped``)."""
+        return self.unreadable is not None and {f.check for f in self.findings} <= _NOT_A_CASSETTE
+
+    @property
     def unchecked(self) -> int:
         """Exchanges no family recognised: nobody checked them, so they cannot count as passed."""
         return sum(1 for exchange in self.exchanges if exchange.provider is None)
@@ -137,6 +157,12 @@ class CassetteReport:
         if self.crash is not None:
             return "crash"
         return "fail" if self.count(Severity.error) or (self.strict and self.unchecked) else "pass"
+
+    @property
+    def rank(self) -> tuple[int, int, int, str]:
+        """The sort key that puts the worst first: crashes, failures, passes; within each, more errors,
+        then more warnings first; then by path, so the order is stable."""
+        return (_VERDICT_RANK[self.verdict], -self.count(Severity.error), -self.count(Severity.warning), self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +177,10 @@ class Summary:
     expected: int
     crashed: int
     unchecked: int  # exchanges no family recognised, over all cassettes
+    skipped: int = 0  # files a folder walk met that are no cassette (``Skipped``): never counted as cassettes
 
     @classmethod
-    def of(cls, reports: Sequence[CassetteReport]) -> Summary:
+    def of(cls, reports: Sequence[CassetteReport], skipped: int = 0) -> Summary:
         verdicts = [report.verdict for report in reports]
         return cls(
             cassettes=len(reports),
@@ -164,6 +191,7 @@ class Summary:
             expected=sum(report.expected_count for report in reports),
             crashed=verdicts.count("crash"),
             unchecked=sum(report.unchecked for report in reports),
+            skipped=skipped,
         )
 
     @property

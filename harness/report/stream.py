@@ -7,22 +7,23 @@ writes JSON Lines must not hold them, so it prints this instead and keeps nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import astuple
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple, replace
 
 from rich.console import Console
 from rich.text import Text
 
 from harness.findings import Severity
-from harness.report.model import CassetteReport, Summary
+from harness.report.model import CassetteReport, Skipped, Summary
 from harness.report.safe import printable
-from harness.report.terminal import BUG_REPORT
+from harness.report.terminal import BUG_REPORT, skipped_line, totals_line
 
 _NONE = Summary(0, 0, 0, 0, 0, 0, 0, 0)
 
 
-def print_streamed(reports: Iterable[CassetteReport], console: Console) -> Summary:
-    """Print a line per failing or crashed cassette as it comes, then the totals; return them."""
+def print_streamed(reports: Iterable[CassetteReport], console: Console, skipped: Sequence[Skipped] = ()) -> Summary:
+    """Print a line per failing or crashed cassette as it comes, then the totals; return them.
+    ``skipped`` fills as ``reports`` is read (the files of the walk that are no cassette)."""
     total = _NONE
     for report in reports:
         total = Summary(*(a + b for a, b in zip(astuple(total), astuple(Summary.of([report])), strict=True)))
@@ -30,7 +31,9 @@ def print_streamed(reports: Iterable[CassetteReport], console: Console) -> Summa
         if line is not None:
             console.print(line)
     console.print(totals_line(total))
-    return total
+    if skipped:
+        console.print(skipped_line(skipped))
+    return replace(total, skipped=len(skipped))
 
 
 def failure_line(report: CassetteReport) -> Text | None:
@@ -45,12 +48,3 @@ def failure_line(report: CassetteReport) -> Text | None:
     line = f"FAIL {report.path} ({report.provider or '?'}): {len(errors)} error(s)"
     line += f": {checks}" if checks else f"; {report.unchecked} exchange(s) unchecked under --strict"
     return Text(printable(line), style="bold red")
-
-
-def totals_line(total: Summary) -> Text:
-    line = (f"{total.cassettes} cassettes checked: {total.passed} passed, {total.failed} failed, "
-            f"{total.crashed} crashed; {total.errors} errors, {total.warnings} warnings, "
-            f"{total.expected} expected")
-    if total.unchecked:
-        line += f"; {total.unchecked} exchange(s) no family recognised, unchecked"
-    return Text(line, style="bold red" if total.failed or total.crashed else "bold green")
