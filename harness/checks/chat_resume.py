@@ -24,6 +24,7 @@ from harness.providers.base import Answer, ResumeView
 from harness.state import Interrupt, Item, Turn
 
 RequestRules = Callable[[Turn, Request, list[Message], int], list[Finding]]
+EchoRules = Callable[[Turn, Message, int, int], list[Finding]]  # (turn, echo, its index, exchange)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class ChatResume:
     in_block: bool = False  # only the tool messages right after the echo answer; any other is RESUME-006
     order_rule: str | None = None  # the answers come in the order the calls were made
     request_rules: RequestRules | None = None  # the family's rules on the whole request
+    echo_rules: EchoRules | None = None  # the family's rules on the assistant message echoing the turn
     names_tool: Callable[[Turn], bool] | None = None  # a built tool message names the function for this turn
 
     # -- the checks ------------------------------------------------------------------------------------
@@ -63,6 +65,8 @@ class ChatResume:
             start = len(messages)
         else:
             found += self._echo_checks(calls, messages[at], at, exchange)
+            if self.echo_rules is not None:
+                found += self.echo_rules(turn, messages[at], at, exchange)
             start = at + 1
         answers, placed = self._answers(messages, start, interrupt.pending, exchange)
         found += placed + answer_checks(interrupt, ResumeView(answers=answers), exchange)

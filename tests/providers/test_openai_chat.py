@@ -1347,3 +1347,58 @@ def test_an_unread_member_after_the_finish_is_named_too() -> None:
     natives.insert(4, chunk({"audio": {"expires_at": 1767229200}}))
     report = run(natives, USAGE_ON)
     assert [(f.check, f.message.split(" ")[0]) for f in report.findings] == [("LIFECYCLE-315", "delta.audio")]
+
+
+# -- RESUME-306: encrypted and signed reasoning_details come back on the echo (OpenRouter) ----------------------
+
+SIGNED = {"type": "reasoning.text", "text": "", "signature": "EqQBCkYIBxgC", "format": "anthropic-claude-v1", "index": 0}
+
+
+def reasoned_calls(*parts: Event) -> Turn:
+    """The B.7 calls, after reasoning whose opaque parts are ``parts``."""
+    natives = b7()
+    report = run([natives[0], chunk({"reasoning_details": list(parts)}), *natives[1:]], USAGE_ON)
+    assert report.turn is not None and report.turn.interrupt is not None
+    return report.turn
+
+
+def echo_of_calls(body: Event) -> Event:
+    return next(message for message in body["messages"] if message.get("tool_calls"))
+
+
+def test_build_echoes_the_opaque_reasoning_and_the_check_is_clean() -> None:
+    turn = reasoned_calls(ENCRYPTED, SIGNED)
+    body = provider.build_resume(turn, {"call_1": "4", "call_2": "12:00"}, Request(json=copy.deepcopy(USAGE_ON)))
+    assert echo_of_calls(body)["reasoning_details"] == [ENCRYPTED, SIGNED]
+    assert resume_checks(body, turn) == {}
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda echo: echo.pop("reasoning_details"), "carries no reasoning_details"),
+    (lambda echo: echo["reasoning_details"].pop(), "changes or leaves out"),  # the signed part left out
+    (lambda echo: echo["reasoning_details"][0].update(data="gAAAAABpXXXX"), "changes or leaves out"),
+])
+def test_resume_306_an_echo_without_the_opaque_reasoning(change: Callable[[Event], Any], words: str) -> None:
+    turn = reasoned_calls(ENCRYPTED, SIGNED)
+    body = provider.build_resume(turn, {"call_1": "4", "call_2": "12:00"}, Request(json=copy.deepcopy(USAGE_ON)))
+    change(echo_of_calls(body))
+    found = provider.check_resume(turn, Request(json=body), 1)
+    assert [(f.check, f.severity) for f in found] == [("RESUME-306", Severity.error)]
+    assert words in found[0].message and found[0].location.path == "messages[1].reasoning_details"
+
+
+def test_resume_306_asks_nothing_of_a_turn_without_calls_or_without_opaque_parts() -> None:
+    plain = run(reasoning_stream({"reasoning_details": [ENCRYPTED]}), USAGE_ON).turn
+    assert plain is not None
+    body = {**USAGE_ON, "messages": [*USAGE_ON["messages"], {"role": "assistant", "content": "Yes."},
+                                     {"role": "user", "content": "And?"}]}
+    assert "RESUME-306" not in resume_checks(body, plain)  # no tool call: the reasoning is not required back
+    summary_only = reasoned_calls({"type": "reasoning.summary", "summary": "Two calls."})
+    body = provider.build_resume(summary_only, {"call_1": "4", "call_2": "12:00"}, Request(json=copy.deepcopy(USAGE_ON)))
+    assert "reasoning_details" not in echo_of_calls(body) and resume_checks(body, summary_only) == {}
+
+
+def test_openrouter_gemini_cassette_reports_the_missing_echo() -> None:
+    report = check_path(CASSETTES / "openrouter-gemini-reasoning-not-echoed.yaml")
+    assert [f.check for f in report.findings if f.severity is Severity.error] == ["RESUME-306"]
+    assert report.verdict == "pass"  # expected: declared in the cassette

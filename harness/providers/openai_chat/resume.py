@@ -7,6 +7,13 @@ provider-neutral counting (``answer_checks``: B.5.1 unanswered -> RESUME-003, an
 RESUME-004, B.5.3 unknown id -> RESUME-005) and RESUME-006 (B.5.1/B.5.2: a tool message outside
 the block that follows the tool calls). Only choice 0 is continued (see ``translator.py``).
 
+OpenRouter (specs/llamastack-cohere-compat.md C.2) streams reasoning as typed ``reasoning_details``
+and wants them back on the assistant message that echoes a turn with tool calls: for Gemini models
+behind it a request without them is a 400 ("Gemini models require OpenRouter reasoning details to be
+preserved in each request": LibreChat-AI/agents#37, RooCodeInc/Roo-Code#10307; the fix in
+RooCodeInc/Roo-Code#9506 follows openrouter.ai/docs/use-cases/reasoning-tokens#preserving-reasoning-blocks).
+The encrypted and signed parts are what the model needs, so those are checked (RESUME-306) and echoed.
+
 Mistral (specs/gemini-mistral-bedrock.md B.7) takes the same shape and adds one documented rule: every
 tool call id in the request is 9 characters a-z, A-Z, 0-9 (B.6, RESUME-305). Its tool messages may name
 the function (``name``, which ``build`` adds for a Mistral turn); nothing more is documented.
@@ -17,6 +24,9 @@ names this family's ids and rules.
 
 from __future__ import annotations
 
+from copy import deepcopy
+from typing import Any
+
 from harness.checks.chat_resume import ChatResume, echoed_calls
 from harness.checks.tool_calls import Message, produced, tool_calls
 from harness.checks.tool_calls import is_continuation as is_continuation  # this module's contract
@@ -24,6 +34,7 @@ from harness.exchange import Request
 from harness.findings import Finding, Location, finding
 from harness.providers.openai_chat import mistral
 from harness.state import Turn
+from harness.values import array, mapping
 
 
 def is_mistral(turn: Turn) -> bool:
@@ -37,7 +48,36 @@ def _echo(turn: Turn) -> Message:
     echo: Message = {"role": "assistant", "content": turn.text or None}
     if calls:
         echo["tool_calls"] = echoed_calls(calls.values())
+    if details := reasoning_details(turn):
+        echo["reasoning_details"] = deepcopy(details)  # the request is the caller's to change, the turn is not
     return echo
+
+
+def reasoning_details(turn: Turn) -> list[dict[str, Any]]:
+    """The encrypted and signed ``reasoning_details`` parts the turn streamed (kept on its reasoning items)."""
+    return [part for item in turn.items if item.kind == "reasoning" for part in item.native.get("reasoning_details", ())]
+
+
+def _opaque_values(parts: list[Any]) -> list[str]:
+    """What must come back unchanged: each part's encrypted ``data`` and its ``signature``."""
+    return [value for part in parts for key in ("data", "signature")
+            if isinstance(value := mapping(part).get(key), str)]
+
+
+def _reasoning_echo(turn: Turn, echo: Message, at: int, exchange: int) -> list[Finding]:
+    """RESUME-306: an echo of a turn with tool calls carries back every encrypted or signed reasoning part."""
+    wanted = _opaque_values(reasoning_details(turn))
+    if not wanted or not produced(turn):
+        return []
+    echoed = set(_opaque_values(array(echo.get("reasoning_details"))))
+    missing = [value for value in wanted if value not in echoed]
+    if not missing:
+        return []
+    how = "carries no reasoning_details" if not echoed else "changes or leaves out reasoning_details parts"
+    return [finding("RESUME-306", f"the assistant message echoing the turn's tool calls {how}: {len(missing)} of "
+                                  f"the {len(wanted)} encrypted or signed value(s) the stream sent are not echoed "
+                                  "(OpenRouter answers 400 for Gemini models without them)",
+                    Location(exchange=exchange, path=f"messages[{at}].reasoning_details"))]
 
 
 def _mistral_ids(turn: Turn, request: Request, messages: list[Message], exchange: int) -> list[Finding]:
@@ -66,6 +106,7 @@ RULES = ChatResume(
     in_block=True,  # B.5.1/B.5.2
     order_rule="RESUME-304",  # B.5.4: not documented as significant
     request_rules=_mistral_ids,
+    echo_rules=_reasoning_echo,
     names_tool=is_mistral,  # B.7
 )
 check = RULES.check
