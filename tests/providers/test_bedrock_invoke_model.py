@@ -175,3 +175,49 @@ def test_an_unknown_chunk_shape_and_folded_stream_rules() -> None:
     assert run_at(odd, "amazon.titan-text-lite-v1")[1] == {"LIFECYCLE-785"}
     assert run_at(inner({"outputText": "a", "completionReason": None}), "amazon.titan-text-lite-v1")[1] == {
         "LIFECYCLE-005"}
+
+
+# -- Nova's resume contract is the Converse API's (its Invoke body follows the same request pattern) ----------
+
+NOVA_CALL = [inner({"messageStart": {"role": "assistant"}}),
+             inner({"contentBlockStart": {"start": {"toolUse": {"toolUseId": "tooluse_nova_1", "name": "get_weather"}},
+                                          "contentBlockIndex": 0}}),
+             inner({"contentBlockDelta": {"delta": {"toolUse": {"input": '{"city":"Paris"}'}}, "contentBlockIndex": 0}}),
+             inner({"contentBlockStop": {"contentBlockIndex": 0}}),
+             inner({"messageStop": {"stopReason": "tool_use"}}),
+             inner({"metadata": {"usage": {"inputTokens": 9, "outputTokens": 6}}})]
+NOVA_URI = "https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.nova-lite-v1%3A0/invoke-with-response-stream"
+NOVA_BODY = {"schemaVersion": "messages-v1", "messages": [{"role": "user", "content": [{"text": "Weather in Paris?"}]}],
+             "toolConfig": {"tools": [{"toolSpec": {"name": "get_weather",
+                                                    "inputSchema": {"json": {"type": "object"}}}}]}}
+
+
+def nova_turn() -> Turn:
+    turn, checks = run_at(b"".join(NOVA_CALL), "amazon.nova-lite-v1%3A0")
+    assert checks == set() and turn.interrupt.pending == ["tooluse_nova_1"]
+    return turn
+
+
+def test_a_nova_turn_is_resumed_by_the_converse_contract() -> None:
+    provider = registry.get(PROVIDER)
+    turn = nova_turn()
+    assert turn.native["model_family"] == "nova"
+    body = provider.build_resume(turn, {"tooluse_nova_1": {"temp_c": 18}}, Request(uri=NOVA_URI, json=NOVA_BODY))
+    assert body["messages"][1]["content"] == [{"toolUse": {"toolUseId": "tooluse_nova_1", "name": "get_weather",
+                                                           "input": {"city": "Paris"}}}]
+    assert body["messages"][2]["content"][0]["toolResult"]["toolUseId"] == "tooluse_nova_1"
+    assert provider.check_resume(turn, Request(uri=NOVA_URI, json=body), 1) == []
+    body["messages"].pop()  # the toolResult message left out
+    assert "RESUME-003" in {f.check for f in provider.check_resume(turn, Request(uri=NOVA_URI, json=body), 1)}
+
+
+def test_without_a_uri_the_turn_says_which_contract() -> None:
+    provider = registry.get(PROVIDER)
+    body = provider.build_resume(nova_turn(), {"tooluse_nova_1": "18 C"})  # no prior request: the turn decides
+    assert body["messages"][0]["content"][0]["toolUse"]["toolUseId"] == "tooluse_nova_1"
+
+
+def test_a_folded_family_has_no_contract_to_check() -> None:
+    provider = registry.get(PROVIDER)
+    titan = Request(uri=NOVA_URI.replace("amazon.nova-lite-v1%3A0", "amazon.titan-text-express-v1"), json={})
+    assert provider.check_resume(nova_turn(), titan, 1) == []

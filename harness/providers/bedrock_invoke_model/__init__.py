@@ -30,7 +30,7 @@ from harness.findings import Finding, finding
 from harness.providers.anthropic_messages import AnthropicMessages
 from harness.providers.aws import EventStreamProvider, chunk_event
 from harness.exchange import Request
-from harness.providers.base import NativeEvent, Provider, StreamContext, Translator
+from harness.providers.base import LazyModule, NativeEvent, Provider, ResumeContract, StreamContext, Translator
 from harness.providers.bedrock_invoke_model.checks import CHECKS
 from harness.providers.bedrock_invoke_model.models import METRICS, family_of_chunk, family_of_model, model_id
 from harness.schemas import SchemaSet, schema_root
@@ -51,6 +51,9 @@ class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
     aliases = ("invoke-model-with-response-stream",)
     schema_family = AnthropicMessages.name
     contract = AnthropicMessages.contract  # the request body is Anthropic's (named here, not left to the MRO)
+    # Nova's Invoke body follows the Converse API's request pattern (docs.aws.amazon.com/nova/latest/userguide/
+    # invoke.html: "both ... follow a very similar request pattern"; nova2-userguide/using-invoke-api.html)
+    nova_contract = LazyModule("harness.providers.bedrock_converse.resume")
     event_types = frozenset({"chunk"})
 
     def detect(self, exchange: Exchange) -> bool:
@@ -69,10 +72,21 @@ class BedrockInvokeModel(EventStreamProvider, AnthropicMessages):
         return InvokeTranslator(context)
 
     def check_resume(self, turn: Turn, request: Request, exchange: int) -> list[Finding]:
-        """Only the Anthropic body's resume contract is known here; other families' next requests are not checked."""
-        if family_of_model(model_id(request.path)) not in (None, "anthropic"):
-            return []
-        return super().check_resume(turn, request, exchange)
+        """Anthropic's and Nova's bodies have a resume contract; the folded families' next requests are not checked."""
+        contract = self._contract_for(turn, request)
+        return [] if contract is None else contract.check(turn, request, exchange)
+
+    def build_resume(self, turn: Turn, answers: dict[str, Any], prior: Request | None = None) -> dict[str, Any]:
+        contract = self._contract_for(turn, prior)
+        if contract is None:
+            raise NotImplementedError(f"no resume contract is known for {turn.native.get('model_family')} models")
+        return contract.build(turn, answers, prior)
+
+    def _contract_for(self, turn: Turn, request: Request | None) -> ResumeContract | None:
+        """The contract of the model family the request's model id names, else the one the turn was read as."""
+        named = family_of_model(model_id(request.path)) if request is not None else None
+        family = named or turn.native.get("model_family") or "anthropic"
+        return {"anthropic": self.contract, "nova": self.nova_contract}.get(family)
 
     def opens_with(self, frame: Frame) -> bool:
         """A raw body whose first chunk opens a stream of any model family InvokeModel serves."""

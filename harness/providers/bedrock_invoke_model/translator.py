@@ -130,6 +130,7 @@ class InvokeTranslator(Translator):
         self.expected = family_of_model(model_id(context.exchange.request.path))
         self.delegate: Translator | None = None
         self._mismatch_flagged = False
+        self._family_told = False
 
     def _choose(self, family: str) -> Translator:
         context = self.context
@@ -160,7 +161,17 @@ class InvokeTranslator(Translator):
                       native, expected=self.expected, actual=found)
         if found == "exception":
             native = self._exception_for(native)
-        return self.delegate.translate(native)
+        events = self.delegate.translate(native)
+        if not self._family_told:
+            self._tell_family(events)
+        return events
+
+    def _tell_family(self, events: Events) -> None:
+        """The family rides on the turn (``turn.native["model_family"]``): its resume contract is that family's."""
+        for event in events:
+            if type(event) is ev.TurnStarted:
+                event.native = {**(event.native or {}), "model_family": self.family}
+                self._family_told = True
 
     def _exception_for(self, native: NativeEvent) -> NativeEvent:
         """An outer AWS exception, in the form the chosen translator reads errors."""
