@@ -407,7 +407,8 @@ def test_yaml_error_keeps_reason_line_and_column(tmp_path, text, words, where):
     [item] = cassette.findings
     assert words in item.message and where in item.message, item.message
     assert "\n" not in item.message
-    assert cassette.unreadable == item.message
+    # a file opening with `interactions:` is a broken cassette (checked, failed); the others are none at all
+    assert cassette.unreadable == (None if text.startswith("interactions") else item.message)
 
 
 def test_not_utf8_yaml_gives_the_byte_offset(tmp_path):
@@ -604,3 +605,33 @@ def test_unreadable_file_modes_are_a_finding(tmp_path):
         assert checks(cassette) == ["CASSETTE-001"] and cassette.unreadable
     finally:
         path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+# -- a cassette cut off mid-write is a broken cassette, never "not a cassette" ------------------------------
+
+_SHIPPED = sorted((Path(__file__).resolve().parents[1] / "cassettes").rglob("*.yaml"))
+
+
+@FAST
+@given(st.sampled_from(_SHIPPED), st.floats(min_value=0.0, max_value=1.0), st.sampled_from(["yaml", "json"]))
+def test_a_cassette_cut_anywhere_still_reads_as_a_cassette(tmp_path_factory: pytest.TempPathFactory, source: Path,
+                                                           where: float, syntax: str) -> None:
+    whole = source.read_bytes()
+    if syntax == "json":  # the same cassette written by vcrpy's JSON serializer
+        whole = json.dumps(yaml.load(whole, Loader=yaml.SafeLoader), default=repr).encode()
+    opening = len(b"harness:") if syntax == "yaml" else len(b'{"harness":')
+    cut = whole[: opening + int(where * (len(whole) - opening))]
+    path = tmp_path_factory.mktemp("cut") / f"cut.{syntax}"
+    path.write_bytes(cut)
+    cassette = load(path)
+    # it parses (the cut fell between lines), or it is a broken cassette with a CASSETTE-001 finding: a
+    # folder walk fails it rather than skipping it as a CI file or a manifest (report.not_a_cassette)
+    assert cassette.unreadable is None, cassette.unreadable
+    assert cassette.format is not None
+
+
+def test_a_file_that_only_fails_to_parse_is_still_not_a_cassette(tmp_path: Path) -> None:
+    path = tmp_path / "workflow.yaml"
+    path.write_text("name: ci\non: [push\n", encoding="utf-8")
+    cassette = load(path)
+    assert cassette.unreadable is not None and checks(cassette) == ["CASSETTE-001"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,29 @@ def refuse(cassette: Cassette, check: str, message: str, where: Location) -> Non
     cassette.findings.append(finding(check, message, where))
     cassette.format = None
     cassette.unreadable = message
+
+
+# what a cassette's text opens with: vcrpy's top-level `interactions` key (YAML or JSON), this harness's
+# `harness` key, or a HAR `log`
+_CASSETTE_OPENING = re.compile(rb'^(?:interactions|harness):|"(?:interactions|harness)"\s*:|"log"\s*:\s*\{',
+                               re.MULTILINE)
+_OPENING_BYTES = 65536
+
+
+def unparsed(cassette: Cassette, message: str, where: Location, raw: bytes, syntax: str) -> None:
+    """A file that does not parse (CASSETTE-001). One that opens like a cassette (a recording cut off
+    mid-write, a merge conflict in it) is a broken cassette, checked and failed, never skipped as
+    no cassette; any other file is no cassette at all (``refuse``)."""
+    if _CASSETTE_OPENING.search(raw[:_OPENING_BYTES]) is None:
+        refuse(cassette, "CASSETTE-001", message, where)
+    else:
+        broken(cassette, "CASSETTE-001", message, where, f"vcr-{syntax}")
+
+
+def broken(cassette: Cassette, check: str, message: str, where: Location, form: str) -> None:
+    """A cassette in ``form`` too broken to hold any exchange: it is checked, and fails on the finding."""
+    cassette.findings.append(finding(check, f"{message} (the file opens like a cassette: a broken one)", where))
+    cassette.format = form
 
 
 def read_meta(raw: Any, provider: str | None) -> CassetteMeta:

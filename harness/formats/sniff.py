@@ -9,7 +9,7 @@ from typing import Any
 from harness.findings import Location
 from harness.formats.har import is_har, read_har
 from harness.formats.limits import Limits
-from harness.formats.model import Cassette, refuse
+from harness.formats.model import Cassette, broken, refuse
 from harness.formats.nock import is_nock, read_nock
 from harness.formats.raw import raw_format, read_raw
 from harness.formats.vcr import is_vcr, read_vcr
@@ -69,6 +69,8 @@ def read_document(data: Any, cassette: Cassette, where: Location, limits: Limits
         read_har(data, cassette, where, limits)
     elif is_nock(data):
         read_nock(data, cassette, where, limits)
+    elif isinstance(data, dict) and "harness" in data:  # this harness's key, then the file ended or lost its list
+        broken(cassette, "CASSETTE-005", "no `interactions` list at the top level", where, f"vcr-{syntax}")
     else:
         refuse(cassette, "CASSETTE-005", "no `interactions` list at the top level (nor a HAR `log`, nor a list of "
                "nock entries with a `scope`)", where)

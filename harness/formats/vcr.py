@@ -13,7 +13,7 @@ from harness.formats.chunks import KEY as CHUNKS_KEY
 from harness.formats.chunks import read_chunk_entry
 from harness.formats.interaction import headers_from_mapping, read_status, stored_body
 from harness.formats.limits import Limits
-from harness.formats.model import Cassette, read_meta, refuse
+from harness.formats.model import Cassette, broken, read_meta
 from harness.formats.secrets import credential_findings
 from harness.values import name, string
 
@@ -33,7 +33,7 @@ def read_vcr(data: dict[str, Any], cassette: Cassette, where: Location, limits: 
             cassette.findings.append(finding("CASSETTE-005", f"{len(requests)} requests but {len(responses)} "
                                              "responses: the unpaired ones are skipped", where))
     else:
-        refuse(cassette, "CASSETTE-005", "no `interactions` list at the top level", where)
+        broken(cassette, "CASSETTE-005", "neither `interactions` nor `requests` and `responses` are lists", where, form)
         return
     cassette.format = form
     cassette.meta = read_meta(data.get("harness"), cassette.meta.provider)

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from harness.findings import Location
-from harness.formats.model import Cassette, refuse
+from harness.formats.model import Cassette, unparsed
 
 BOM = b"\xef\xbb\xbf"
 
@@ -43,4 +43,4 @@ def _byte_offset(text: bytes, position: int) -> int | None:
 def refuse_json(cassette: Cassette, where: Location, error: Unparsed, raw: bytes) -> None:
     shift = len(BOM) if raw.startswith(BOM) else 0
     offset = None if error.offset is None else error.offset + shift
-    refuse(cassette, "CASSETTE-001", f"not readable JSON: {error.reason}", where.with_(offset=offset))
+    unparsed(cassette, f"not readable JSON: {error.reason}", where.with_(offset=offset), raw, "json")

@@ -18,7 +18,7 @@ from harness.findings import Location
 from harness.formats.chunks import KEY as CHUNKS_KEY
 from harness.formats.chunks import chunk_entry
 from harness.formats.limits import Limits
-from harness.formats.model import Cassette, CassetteMeta, refuse
+from harness.formats.model import Cassette, CassetteMeta, refuse, unparsed
 from harness.formats.secrets import scrub, scrub_uri
 
 SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -60,11 +60,11 @@ def parse_yaml(raw: bytes, cassette: Cassette, where: Location, limits: Limits) 
         if "could not determine a constructor" in str(error.problem):
             refuse(cassette, "CASSETTE-002", f"unsafe or unknown YAML tag: {yaml_reason(error)}", where)
         else:
-            refuse(cassette, "CASSETTE-001", f"not readable YAML: {yaml_reason(error)}", where)
+            unparsed(cassette, f"not readable YAML: {yaml_reason(error)}", where, raw, "yaml")
         raise Unreadable from None
     except Exception as error:  # noqa: BLE001  PyYAML raises AttributeError, OverflowError... on hostile scalars
         offset = error.position if isinstance(error, yaml.reader.ReaderError) else None
-        refuse(cassette, "CASSETTE-001", f"not readable YAML: {yaml_reason(error)}", where.with_(offset=offset))
+        unparsed(cassette, f"not readable YAML: {yaml_reason(error)}", where.with_(offset=offset), raw, "yaml")
         raise Unreadable from None
 
 
