@@ -11,33 +11,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, ProgressColumn, TaskID
 
 T = TypeVar("T")
 
 MIN_FILES = 8  # a run this short ends before a bar would tell anyone anything
-
-
-class _Rate(ProgressColumn):
-    """Files per second, once there is a rate to show."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} files/s" if speed else "", style="progress.data.speed")
 
 
 def shows_progress(console: Console, files: int) -> bool:
@@ -56,9 +39,9 @@ def progress(items: Iterable[T], files: int, console: Console) -> Iterator[Itera
     if not shows_progress(console, files):
         yield iter(items)
         return
-    columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), _Rate())
-    with Progress(*columns, console=console, transient=True, redirect_stdout=sys.stdout.isatty()) as bar:
+    from rich.progress import Progress  # loaded only where a bar shows: a one-file run starts faster
+
+    with Progress(*_columns(), console=console, transient=True, redirect_stdout=sys.stdout.isatty()) as bar:
         task = bar.add_task("checking", total=files)
         yield _advancing(items, bar, task)
 
@@ -67,3 +50,26 @@ def _advancing(items: Iterable[T], bar: Progress, task: TaskID) -> Iterator[T]:
     for item in items:
         bar.advance(task)
         yield item
+
+
+def _columns() -> tuple[ProgressColumn, ...]:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Rate(ProgressColumn):
+        """Files per second, once there is a rate to show."""
+
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:.1f} files/s" if speed else "", style="progress.data.speed")
+
+    return (TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeElapsedColumn(),
+            TextColumn("eta"), TimeRemainingColumn(), Rate())
