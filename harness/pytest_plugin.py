@@ -1,7 +1,8 @@
 """pytest integration: cassettes as test items, and fixtures for adapter test suites.
 
 ``pytest --harness cassettes/`` collects every cassette under the given paths as one test item that
-fails with the cassette's undeclared error findings. In any suite, the ``harness_check`` fixture runs
+fails with the cassette's undeclared error findings; a file nothing reads as a cassette (a CI
+workflow among them) is skipped with the reason, as ``harness check`` skips it in a folder. In any suite, the ``harness_check`` fixture runs
 a cassette or a raw body through the pipeline and ``assert_conformant`` fails with a readable list.
 """
 
@@ -42,6 +43,8 @@ class CassetteItem(pytest.Item):
         from harness.pipeline import check_path
 
         report = check_path(self.path, self.config.getoption("harness_provider"))
+        if report.not_a_cassette:
+            pytest.skip(f"not a cassette: {report.unreadable}")
         assert_conformant(report)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:

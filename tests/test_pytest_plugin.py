@@ -19,6 +19,15 @@ def test_cassettes_become_test_items(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*LIFECYCLE-005*"])
 
 
+def test_a_file_that_is_no_cassette_is_skipped_with_its_reason(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", workflow="name: ci\non: push\njobs: {}\n")
+    pytester.makefile(".yaml", cut="harness:\n  provider: [openai-chat\n")  # opens like a cassette: broken, fails
+    result = pytester.runpytest("--harness", "-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(skipped=1, failed=1)
+    result.stdout.fnmatch_lines(["*CASSETTE-001*opens like a cassette*"])
+    result.stdout.fnmatch_lines(["*not a cassette: no `interactions` list*"])
+
+
 def test_cassettes_are_not_collected_without_the_flag(pytester: pytest.Pytester) -> None:
     pytester.makefile(".yaml", clean=(CASSETTES / "text-with-pings.yaml").read_text(encoding="utf-8"))
     result = pytester.runpytest("-p", "no:cacheprovider")
