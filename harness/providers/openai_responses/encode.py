@@ -4,6 +4,10 @@ Order and shapes follow specs/openai-anthropic.md A.3-A.6 and the composed examp
 created, in_progress, then per output item added -> part/summary events -> deltas -> done events
 -> output_item.done, and one terminal event carrying the full output and usage. Sequence numbers
 are contiguous from 0; every delta carries an ``obfuscation`` string as the live API does.
+
+A tool call is written as the item type its ``Item.native`` names (a function call without one):
+custom tool input and interpreter code stream as their deltas, the other calls carry their content
+members (``calls.CONTENT``: the shell action, the patch operation, ...) whole, as the SDK types have them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import json
 from typing import Any
 
 from harness.providers.base import Fragmenter, fixed_size
+from harness.providers.openai_responses import calls
+from harness.providers.openai_responses.items import FREEFORM_PART
 from harness.state import Item, Turn
 
 _TERMINAL = {"max_tokens": ("response.incomplete", "incomplete"), "content_filter": ("response.incomplete", "incomplete"),
@@ -101,6 +107,13 @@ def _reasoning(emit: Any, cut: Fragmenter, item: Item, index: int) -> dict[str, 
     return done
 
 
+def _tool_call(emit: Any, cut: Fragmenter, item: Item, index: int) -> dict[str, Any]:
+    kind = calls.call_type(item)
+    if kind == calls.FUNCTION_CALL:
+        return _function_call(emit, cut, item, index)
+    return _freeform_call(emit, cut, item, index, kind) if kind in _FREEFORM else _whole_call(emit, item, index, kind)
+
+
 def _function_call(emit: Any, cut: Fragmenter, item: Item, index: int) -> dict[str, Any]:
     where = {"item_id": item.item_id, "output_index": index}
     arguments = item.arguments_text if item.arguments_text is not None else json.dumps(item.arguments, ensure_ascii=False, separators=(",", ":"))
@@ -115,4 +128,50 @@ def _function_call(emit: Any, cut: Fragmenter, item: Item, index: int) -> dict[s
     return done
 
 
-_ITEM_WRITERS = {"message": _message, "reasoning": _reasoning, "tool_call": _function_call}
+# Free-form calls: the member their text goes in, the prefix of the events that stream it, and the
+# progress steps before and after it (A.6.14).
+_FREEFORM = {"custom_tool_call": ("input", "response.custom_tool_call_input", (), ()),
+             "code_interpreter_call": ("code", "response.code_interpreter_call_code", ("in_progress",),
+                                       ("interpreting", "completed"))}
+_PROGRESS = {"web_search_call": ("in_progress", "searching", "completed"),
+             "file_search_call": ("in_progress", "searching", "completed"),
+             "image_generation_call": ("in_progress", "generating", "completed")}
+
+
+def _freeform_call(emit: Any, cut: Fragmenter, item: Item, index: int, kind: str) -> dict[str, Any]:
+    member, prefix, before, after = _FREEFORM[kind]
+    where = {"item_id": item.item_id, "output_index": index}
+    text = item.text.get(FREEFORM_PART, "")
+    if kind == "custom_tool_call":
+        opened = {"id": item.item_id, "type": kind, "call_id": item.call_id, "name": item.name, member: ""}
+    else:
+        opened = {"id": item.item_id, "type": kind, "status": "in_progress", "container_id": "cntr_0", member: "",
+                  "outputs": None}
+    emit("response.output_item.added", output_index=index, item=opened)
+    for step in before:
+        emit(f"response.{kind}.{step}", **where)
+    for piece in cut(text):
+        emit(f"{prefix}.delta", **where, delta=piece, obfuscation="c1")
+    emit(f"{prefix}.done", **where, **{member: text})
+    for step in after:
+        emit(f"response.{kind}.{step}", **where)
+    done = {**opened, member: text, **({"status": "completed"} if "status" in opened else {})}
+    emit("response.output_item.done", output_index=index, item=done)
+    return done
+
+
+def _whole_call(emit: Any, item: Item, index: int, kind: str) -> dict[str, Any]:
+    """A call whose content comes whole on its items (shell, local shell, apply_patch, computer, tool search,
+    hosted searches and image generation), with a hosted tool's progress events between added and done."""
+    content = item.arguments if isinstance(item.arguments, dict) else {}
+    ids = {"call_id": item.call_id} if item.call_id is not None else {}
+    opened = {"id": item.item_id, "type": kind, "status": "in_progress", **ids, **content}
+    emit("response.output_item.added", output_index=index, item=opened)
+    for step in _PROGRESS.get(kind, ()):
+        emit(f"response.{kind}.{step}", item_id=item.item_id, output_index=index)
+    done = {**opened, "status": "completed"}
+    emit("response.output_item.done", output_index=index, item=done)
+    return done
+
+
+_ITEM_WRITERS = {"message": _message, "reasoning": _reasoning, "tool_call": _tool_call}

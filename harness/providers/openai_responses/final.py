@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from harness import events as ev
 from harness.providers.base import NativeEvent
 from harness.providers.openai_responses import items as it
+from harness.providers.openai_responses.calls import content_of
 from harness.providers.openai_responses.streamed import ItemState
 from harness.values import string
 
@@ -42,17 +43,25 @@ def declared(native: NativeEvent, state: ItemState | None, item: dict[str, Any],
         _compare("ASSEMBLY-002", native, state.item_id, "arguments", state.arguments_done, arguments, flag)
         arguments = state.arguments_done
     added = state.added if state is not None else {}
-    encrypted = item.get("encrypted_content") if item.get("type") == "reasoning" else None
     return ev.Declared(
         text=finals["text"] or None,
         refusal=finals["refusal"] or None,
         reasoning=finals["reasoning"] or None,
         arguments=arguments,
         status=string(item.get("status")),
-        name=string(item.get("name")) or string(added.get("name")),
+        name=it.tool_name(item) or string(added.get("name")),
         call_id=string(item.get("call_id")),
-        native={"encrypted_content": encrypted} if isinstance(encrypted, str) else None,  # A.8.2: echo the done one
+        native=_native(item),
     )
+
+
+def _native(item: dict[str, Any]) -> dict[str, Any] | None:
+    """What the next request needs from the done item: a reasoning item's encrypted_content (A.8.2: the done
+    one, never the added one), a call's type (to answer and echo it as what it is)."""
+    encrypted = item.get("encrypted_content") if item.get("type") == "reasoning" else None
+    if isinstance(encrypted, str):
+        return {"encrypted_content": encrypted}
+    return it.native_type(item)
 
 
 def check_output(native: NativeEvent, output: Any, done: dict[int, dict[str, Any]], flag: Flag) -> None:
@@ -74,13 +83,15 @@ def check_output(native: NativeEvent, output: Any, done: dict[int, dict[str, Any
 
 
 def summary_of(item: dict[str, Any]) -> dict[str, Any]:
-    """What A.6.15 compares between output_item.done and the terminal output (never encrypted_content)."""
+    """What A.6.15 compares between output_item.done and the terminal output (never encrypted_content);
+    a call's content members as values, since their JSON may be written with its keys in another order."""
+    content = content_of(item)
     return {
         "id": item.get("id"),
         "type": item.get("type"),
         "status": item.get("status"),
         "texts": it.content_texts(item),
-        "arguments": it.arguments_of(item),
+        "arguments": it.arguments_of(item) if content is None else content,
         "input": it.freeform_input(item),
         "call_id": item.get("call_id"),
     }

@@ -1,7 +1,8 @@
 """OpenAI Responses output items: what kind of canonical item each is, and what its final shape declares.
 
-Item shapes follow specs/openai-anthropic.md A.4. Everything here reads untrusted dicts, so every
-accessor checks types and falls back to None instead of raising.
+Item shapes follow specs/openai-anthropic.md A.4; which side runs a call, and what it carries, is
+``calls.py``. Everything here reads untrusted dicts, so every accessor checks types and falls back to
+None instead of raising.
 """
 
 from __future__ import annotations
@@ -10,19 +11,20 @@ import re
 from typing import Any
 
 from harness import events as ev
+from harness.jsontext import compact_json
+from harness.providers.openai_responses.calls import (
+    ANSWER_TYPES,
+    FUNCTION_CALL,
+    TOOL_NAMES,
+    UNKNOWN_TOOLS,
+    DeclaredTools,
+    answer_key,
+    content_of,
+    executor_of,
+    result_of,
+)
 from harness.values import array, integer, mapping, string
 
-# Client-executed calls, answered by ``<type>_output`` input items keyed by call_id (A.4, A.8.1).
-# computer/shell/apply_patch calls are client tools in the SDK union too, so they are listed here.
-CLIENT_CALLS = frozenset(
-    {"function_call", "custom_tool_call", "computer_call", "local_shell_call", "shell_call", "apply_patch_call"}
-)
-# Hosted tools the server runs itself; tool_search_call says which side runs it in ``execution``.
-SERVER_CALLS = frozenset(
-    {"mcp_call", "web_search_call", "file_search_call", "code_interpreter_call", "image_generation_call",
-     "tool_search_call"}
-)
-ANSWER_TYPES = frozenset({f"{kind}_output" for kind in CLIENT_CALLS} | {"tool_search_output"})
 APPROVAL_REQUEST = "mcp_approval_request"
 APPROVAL_RESPONSE = "mcp_approval_response"
 
@@ -55,17 +57,6 @@ def index(value: Any) -> int | None:
     return value if type(value) is int and value >= 0 else None  # not a bool: type(True) is bool
 
 
-def executor_of(item: dict[str, Any]) -> ev.Executor | None:
-    kind = string(item.get("type"))
-    if kind == "tool_search_call":
-        return "client" if item.get("execution") == "client" else "server"
-    if kind in CLIENT_CALLS:
-        return "client"
-    if kind in SERVER_CALLS:
-        return "server"
-    return None
-
-
 def canonical_kind(item: dict[str, Any]) -> ev.ItemKind:
     kind = string(item.get("type"))
     if kind in ("message", "reasoning"):
@@ -75,19 +66,29 @@ def canonical_kind(item: dict[str, Any]) -> ev.ItemKind:
     return "approval_request" if kind == APPROVAL_REQUEST else "other"
 
 
-def is_client_call(item: dict[str, Any]) -> bool:
-    return executor_of(item) == "client" and isinstance(item.get("call_id"), str)
+def tool_name(item: dict[str, Any]) -> str | None:
+    """The item's tool name, or the tool type a nameless call belongs to (shell, apply_patch, ...)."""
+    return string(item.get("name")) or TOOL_NAMES.get(string(item.get("type")) or "")
 
 
-def item_started(item: dict[str, Any], item_id: str) -> ev.ItemStarted:
+def item_started(item: dict[str, Any], item_id: str, tools: DeclaredTools = UNKNOWN_TOOLS) -> ev.ItemStarted:
     return ev.ItemStarted(
         item_id=item_id,
         kind=canonical_kind(item),
         role=string(item.get("role")),
-        name=string(item.get("name")),
+        name=tool_name(item),
         call_id=string(item.get("call_id")),
-        executor=executor_of(item),
+        executor=executor_of(item, tools),
     )
+
+
+def native_type(item: dict[str, Any]) -> dict[str, str] | None:
+    """A call item's type, kept on the canonical item (``Item.native``) so the next request can answer it
+    with its own output type and echo it as it was; a function call, the default, keeps nothing."""
+    kind = string(item.get("type"))
+    if kind is None or kind == FUNCTION_CALL or executor_of(item) is None:
+        return None
+    return {"type": kind}
 
 
 def freeform_input(item: dict[str, Any]) -> str | None:
@@ -114,7 +115,11 @@ def content_texts(item: dict[str, Any]) -> dict[str, dict[int, str]]:
 
 
 def arguments_of(item: dict[str, Any]) -> str | None:
-    """JSON argument text of a call item (function, MCP, approval request); None for free-form tools."""
+    """JSON argument text of a call item: as declared (function, MCP, approval request), or the members
+    that say what the call does (``calls.CONTENT``) as one object; None for free-form tools."""
+    content = content_of(item)
+    if content is not None:
+        return compact_json(content)
     if item.get("type") in ("custom_tool_call", "code_interpreter_call"):
         return None
     return string(item.get("arguments"))
@@ -138,8 +143,14 @@ def usage_event(raw: Any) -> ev.UsageReported | None:
 
 
 def server_result(item: dict[str, Any], item_id: str) -> list[ev.CanonicalEvent]:
-    """An MCP call the server ran carries its output (or error) on the done item."""
-    if item.get("type") != "mcp_call" or (item.get("output") is None and item.get("error") is None):
+    """What the server ran within the response: an MCP call carries its output (or error) on the done item;
+    an output item (a hosted shell's shell_call_output, a server tool search's tool_search_output) answers
+    the call it names."""
+    kind = string(item.get("type"))
+    if kind in ANSWER_TYPES:
+        key = answer_key(item)
+        return [] if key is None else [ev.ToolResult(call_id=key, output=result_of(item), executor="server")]
+    if kind != "mcp_call" or (item.get("output") is None and item.get("error") is None):
         return []
     failed = item.get("error") is not None
     return [ev.ToolResult(call_id=item_id, output=item.get("error") if failed else item.get("output"),

@@ -17,12 +17,14 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from harness.checks.resume import answer_checks
 from harness.exchange import Request
 from harness.findings import Finding, Location, finding
 from harness.providers.base import Answer, ResumeView
+from harness.providers.openai_responses import calls
 from harness.providers.openai_responses import items as it
 from harness.state import Interrupt, Item, Turn
 from harness.values import array, mapping, name, string
@@ -36,7 +38,6 @@ def reattached_response(path: str) -> str | None:
     return match.group(1) if match else None
 
 
-_CALL_ITEMS = it.CLIENT_CALLS | {"tool_search_call"}
 _CONTENT_PARTS = frozenset({"input_text", "input_image", "input_file"})
 
 
@@ -92,7 +93,7 @@ def check(turn: Turn, request: Request, exchange: int) -> list[Finding]:
     if not isinstance(body, dict):
         return []
     inputs = array(body.get("input"))
-    found = _id_prefixes(inputs, where) + _answer_shapes(inputs, where)
+    found = _id_prefixes(inputs, where) + _answer_shapes(inputs, where) + _answer_types(turn, inputs, where)
     if body.get("previous_response_id") is not None:
         return found + _stateful(turn, body, inputs, exchange)
     return found + _stateless(turn, inputs, exchange)
@@ -120,12 +121,12 @@ def _stateful(turn: Turn, body: dict[str, Any], inputs: list[Any], exchange: int
         found.append(finding("RESUME-102", f"previous response {turn.response_id} was created with store: false",
                              where.with_(path="previous_response_id"), actual=body.get("previous_response_id")))
     produced_ids = {item.item_id for item in turn.items}
-    produced_calls = {item.call_id for item in turn.client_calls if item.call_id}
+    produced_calls = _produced_calls(turn)
     for index, entry in enumerate(inputs):
         if not isinstance(entry, dict) or _is_answer(entry):
             continue
         if string(entry.get("id")) in produced_ids or (
-                name(entry.get("type")) in _CALL_ITEMS and name(entry.get("call_id")) in produced_calls):
+                name(entry.get("type")) in calls.CLIENT_CALLS and name(entry.get("call_id")) in produced_calls):
             found.append(finding("RESUME-101", f"input[{index}] re-sends output item {entry.get('id') or entry.get('call_id')}",
                                  where.with_(path=f"input[{index}]")))
     interrupt = turn.interrupt or Interrupt(kind="tool_calls")
@@ -135,9 +136,9 @@ def _stateful(turn: Turn, body: dict[str, Any], inputs: list[Any], exchange: int
 
 def _stateless(turn: Turn, inputs: list[Any], exchange: int) -> list[Finding]:
     """A.8.2: the handle is not needed, the transcript is; earlier turns' call/answer pairs are history."""
-    produced_calls = {item.call_id for item in turn.client_calls if item.call_id}
+    produced_calls = _produced_calls(turn)
     history = {string(entry.get("call_id")) for entry in inputs
-               if isinstance(entry, dict) and name(entry.get("type")) in _CALL_ITEMS} - produced_calls
+               if isinstance(entry, dict) and name(entry.get("type")) in calls.CLIENT_CALLS} - produced_calls
     answers = _answers(inputs, skip=history)
     pending = turn.interrupt
     found: list[Finding] = []
@@ -153,8 +154,8 @@ def _stateless(turn: Turn, inputs: list[Any], exchange: int) -> list[Finding]:
 def _unanchored(turn: Turn, answers: list[Answer], echoes: dict[str, int], exchange: int) -> list[Finding]:
     """An output with neither previous_response_id nor its function_call in the input answers nothing
     the API can see (400 "No tool call found for function call output")."""
-    echoed = {item.call_id for item in turn.items if item.item_id in echoes}
-    produced = {item.call_id for item in turn.client_calls}
+    echoed = {calls.kept_call_id(item) for item in turn.items if item.item_id in echoes}
+    produced = _produced_calls(turn)
     return [
         finding("RESUME-002", f"output for {answer.call_id} needs previous_response_id or the echoed call",
                 Location(exchange=exchange, path=answer.path), expected="previous_response_id")
@@ -169,11 +170,12 @@ def _echo_positions(turn: Turn, inputs: list[Any]) -> dict[str, int]:
     for index, entry in enumerate(inputs):
         if isinstance(entry, dict) and not _is_answer(entry):
             by_id.setdefault(string(entry.get("id")), index)
-            if name(entry.get("type")) in _CALL_ITEMS:
+            if name(entry.get("type")) in calls.CLIENT_CALLS:
                 by_call.setdefault(string(entry.get("call_id")), index)
     positions = {}
     for item in turn.items:
-        position = by_id.get(item.item_id, by_call.get(item.call_id) if item.call_id else None)
+        call_id = calls.kept_call_id(item)
+        position = by_id.get(item.item_id, by_call.get(call_id) if call_id else None)
         if position is not None:
             positions[item.item_id] = position
     return positions
@@ -222,13 +224,16 @@ def _echo_fields(item: Item, echo: dict[str, Any], store: bool | None) -> list[t
         if produced is None or (store is not False and "encrypted_content" not in echo):
             return []
         return [("encrypted_content", produced, echo.get("encrypted_content"))]
-    if kind == "function_call":
-        return [("call_id", item.call_id, echo.get("call_id")), ("name", item.name, echo.get("name")),
+    if not item.is_client_call or kind != calls.call_type(item):
+        return []  # a server call is history the server ran: its echo is not the client's to answer
+    call_id = ("call_id", calls.kept_call_id(item), echo.get("call_id"))
+    if kind == calls.FUNCTION_CALL:
+        return [call_id, ("name", item.name, echo.get("name")),
                 ("arguments", _json_or_text(item.arguments_text), _json_or_text(echo.get("arguments")))]
     if kind == "custom_tool_call":
-        return [("call_id", item.call_id, echo.get("call_id")), ("name", item.name, echo.get("name")),
-                ("input", item.text.get(it.FREEFORM_PART), echo.get("input"))]
-    return []
+        return [call_id, ("name", item.name, echo.get("name")), ("input", item.text.get(it.FREEFORM_PART), echo.get("input"))]
+    content = item.arguments if isinstance(item.arguments, dict) else {}
+    return [call_id] + [(member, content.get(member), echo.get(member)) for member in calls.CONTENT.get(kind, ())]
 
 
 def _json_or_text(text: Any) -> Any:
@@ -246,8 +251,8 @@ def _id_prefixes(inputs: list[Any], where: Location) -> list[Finding]:
     found = []
     for index, entry in enumerate(inputs):
         item_id = string(mapping(entry).get("id"))
-        if item_id is None:
-            continue
+        if item_id is None or (entry.get("type") == "local_shell_call_output" and "call_id" not in entry):
+            continue  # documented keyed by the call's id (calls.answer_key)
         if item_id.startswith("call_") or (entry.get("type") == "function_call" and not item_id.startswith("fc")):
             found.append(finding("RESUME-104", f"input[{index}].id is {item_id!r}", where.with_(path=f"input[{index}].id"),
                                  actual=item_id))
@@ -273,21 +278,86 @@ def _answer_problem(entry: dict[str, Any]) -> str | None:
         if not name(entry.get("approval_request_id")):
             return "approval_request_id missing"
         return None if isinstance(entry.get("approve"), bool) else "approve is not a boolean"
-    if kind not in ("function_call_output", "custom_tool_call_output"):
+    shape = _OUTPUT_SHAPES.get(name(kind) or "")
+    if shape is None:
         return None
-    if not name(entry.get("call_id")):
+    if calls.answer_key(entry) is None:
         return "call_id missing"
-    output = entry.get("output")
-    if isinstance(output, str):
-        return None
-    if isinstance(output, list) and all(isinstance(p, dict) and name(p.get("type")) in _CONTENT_PARTS for p in output):
-        return None
-    return "output is neither a string nor a list of input_text/input_image/input_file parts"
+    rule, valid = shape
+    return None if valid(entry) else rule
+
+
+def _content_parts(output: Any) -> bool:
+    return isinstance(output, str) or (isinstance(output, list) and all(
+        isinstance(part, dict) and name(part.get("type")) in _CONTENT_PARTS for part in output))
+
+
+def _shell_results(output: Any) -> bool:
+    return isinstance(output, list) and all(
+        isinstance(result, dict) and isinstance(result.get("stdout"), str) and isinstance(result.get("stderr"), str)
+        and _outcome(mapping(result.get("outcome"))) for result in output)
+
+
+def _outcome(outcome: dict[str, Any]) -> bool:
+    exit_code = outcome.get("exit_code")
+    return outcome.get("type") == "timeout" or (
+        outcome.get("type") == "exit" and isinstance(exit_code, int) and not isinstance(exit_code, bool))
+
+
+def _screenshot(output: Any) -> bool:
+    shot = mapping(output)
+    return shot.get("type") == "computer_screenshot" and any(isinstance(shot.get(key), str) for key in ("image_url", "file_id"))
+
+
+# What each output type must carry (openai-python src/openai/types/responses/response_input_item.py): the rule
+# a finding states, and its test of the entry.
+_OUTPUT_SHAPES: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
+    "function_call_output": (
+        "output is neither a string nor a list of input_text/input_image/input_file parts",
+        lambda entry: _content_parts(entry.get("output"))),
+    "custom_tool_call_output": (
+        "output is neither a string nor a list of input_text/input_image/input_file parts",
+        lambda entry: _content_parts(entry.get("output"))),
+    "local_shell_call_output": ("output is not a string", lambda entry: isinstance(entry.get("output"), str)),
+    "shell_call_output": (
+        "output is not a list of {stdout, stderr, outcome: exit with an exit_code, or timeout}",
+        lambda entry: _shell_results(entry.get("output"))),
+    "apply_patch_call_output": (
+        "status is not completed or failed, or output is not a string",
+        lambda entry: entry.get("status") in ("completed", "failed") and string(entry.get("output", "")) is not None),
+    "computer_call_output": (
+        "output is not a computer_screenshot with an image_url or a file_id",
+        lambda entry: _screenshot(entry.get("output"))),
+    "tool_search_output": ("tools is not a list", lambda entry: isinstance(entry.get("tools"), list)),
+}
+
+
+def _answer_types(turn: Turn, inputs: list[Any], where: Location) -> list[Finding]:
+    """An answer to a call of this turn is the call's own output type (a function_call_output does not answer
+    an apply_patch_call): each answer type belongs to one call type (response_input_item.py)."""
+    produced = {calls.kept_call_id(item): item for item in turn.client_calls}
+    found = []
+    for index, entry in enumerate(inputs):
+        if not isinstance(entry, dict) or name(entry.get("type")) not in calls.ANSWER_TYPES:
+            continue
+        item = produced.get(calls.answer_key(entry))
+        if item is None:
+            continue
+        expected = calls.ANSWER_OF.get(calls.call_type(item))
+        if expected is not None and entry.get("type") != expected:
+            found.append(finding("RESUME-108", f"input[{index}] answers {calls.call_type(item)} {calls.answer_key(entry)} "
+                                 f"with {entry.get('type')}", where.with_(path=f"input[{index}].type"),
+                                 expected=expected, actual=entry.get("type")))
+    return found
+
+
+def _produced_calls(turn: Turn) -> set[str]:
+    return {call_id for call_id in map(calls.kept_call_id, turn.client_calls) if call_id}
 
 
 def _is_answer(entry: dict[str, Any]) -> bool:
     kind = name(entry.get("type"))
-    return kind in it.ANSWER_TYPES or kind == it.APPROVAL_RESPONSE
+    return kind in calls.ANSWER_TYPES or kind == it.APPROVAL_RESPONSE
 
 
 def _answers(inputs: list[Any], skip: set[Any] = frozenset()) -> list[Answer]:  # type: ignore[assignment]
@@ -296,7 +366,7 @@ def _answers(inputs: list[Any], skip: set[Any] = frozenset()) -> list[Answer]:  
         if not isinstance(entry, dict):
             continue
         kind = entry.get("type")
-        key = string(entry.get("approval_request_id") if kind == it.APPROVAL_RESPONSE else entry.get("call_id"))
+        key = string(entry.get("approval_request_id")) if kind == it.APPROVAL_RESPONSE else calls.answer_key(entry)
         if _is_answer(entry) and key is not None and key not in skip:
             found.append(Answer(call_id=key, path=f"input[{index}]", kind=kind))
     return found
@@ -324,13 +394,46 @@ def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[st
 
 
 def _answer_item(turn: Turn, key: str, value: Any) -> dict[str, Any]:
-    item = next((item for item in turn.items if key in (item.item_id, item.call_id)), None)
+    """The input item answering pending ``key`` with ``value``: an approval decision, or the call type's own
+    output (a value that already has the output's shape is sent as it is)."""
+    item = next((item for item in turn.items if key in (item.item_id, calls.kept_call_id(item))), None)
     if item is not None and item.kind == "approval_request":
         decision = value if isinstance(value, dict) else {"approve": bool(value)}
         return {"type": it.APPROVAL_RESPONSE, "approval_request_id": key, **decision}
-    freeform = item is not None and item.arguments_text is None and it.FREEFORM_PART in item.text
-    output = value if isinstance(value, (str, list)) else json.dumps(value)
-    return {"type": "custom_tool_call_output" if freeform else "function_call_output", "call_id": key, "output": output}
+    kind = calls.call_type(item) if item is not None else calls.FUNCTION_CALL
+    return {"type": calls.ANSWER_OF[kind], "call_id": key, **_OUTPUT_WRITERS.get(kind, _text_output)(value)}
+
+
+def _text_output(value: Any) -> dict[str, Any]:
+    return {"output": value if isinstance(value, (str, list)) else json.dumps(value)}
+
+
+def _shell_output(value: Any) -> dict[str, Any]:
+    if isinstance(value, list):
+        return {"output": value}
+    stdout = value if isinstance(value, str) else json.dumps(value)
+    return {"output": [{"stdout": stdout, "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}]}
+
+
+def _patch_output(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {"status": "completed", "output": _text_output(value)["output"]}
+
+
+def _screenshot_output(value: Any) -> dict[str, Any]:
+    return {"output": value if isinstance(value, dict) else {"type": "computer_screenshot", "image_url": str(value)}}
+
+
+def _search_output(value: Any) -> dict[str, Any]:
+    return {"execution": "client", "tools": value if isinstance(value, list) else []}
+
+
+_OUTPUT_WRITERS: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "local_shell_call": lambda value: {"output": value if isinstance(value, str) else json.dumps(value)},
+    "shell_call": _shell_output,
+    "apply_patch_call": _patch_output,
+    "computer_call": _screenshot_output,
+    "tool_search_call": _search_output,
+}
 
 
 def _echo(item: Item) -> list[dict[str, Any]]:
@@ -347,8 +450,11 @@ def _echo(item: Item) -> list[dict[str, Any]]:
         return [{"type": "message", "role": "assistant", "id": item.item_id, "status": "completed", "content": content}]
     if not item.is_client_call:
         return []
-    if item.arguments_text is None and it.FREEFORM_PART in item.text:
-        return [{"type": "custom_tool_call", "id": item.item_id, "call_id": item.call_id, "name": item.name,
-                 "input": item.text[it.FREEFORM_PART]}]
-    return [{"type": "function_call", "id": item.item_id, "call_id": item.call_id, "name": item.name,
-             "arguments": item.arguments_text or ""}]
+    kind = calls.call_type(item)
+    call = {"type": kind, "id": item.item_id, "call_id": calls.kept_call_id(item)}
+    if kind == calls.FUNCTION_CALL:
+        return [{**call, "name": item.name, "arguments": item.arguments_text or ""}]
+    if kind == "custom_tool_call":
+        return [{**call, "name": item.name, "input": item.text.get(it.FREEFORM_PART, "")}]
+    content = item.arguments if isinstance(item.arguments, dict) else {}
+    return [{**call, "status": "completed", **content}]

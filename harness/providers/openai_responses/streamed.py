@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.events import Executor
+
 
 @dataclass(slots=True)
 class Part:
@@ -52,6 +54,7 @@ class ItemState:
     item_id: str
     type: str | None
     added: dict[str, Any] = field(default_factory=dict)
+    executor: Executor | None = None  # which side runs a call item, decided when it opens
     open: bool = True
     seeded: bool = False  # began in an earlier stream: part-opening events were not seen here
     replay: bool = False  # a re-attached stream repeats an item the seed already completed

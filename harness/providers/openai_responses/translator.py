@@ -13,7 +13,7 @@ from typing import Any
 
 from harness import events as ev
 from harness.providers.base import Events, NativeEvent, StreamContext, Translator, handles
-from harness.providers.openai_responses import final
+from harness.providers.openai_responses import calls, final
 from harness.providers.openai_responses import items as it
 from harness.providers.openai_responses.resume import reattach_target, request_flag
 from harness.providers.openai_responses.streamed import (
@@ -69,6 +69,7 @@ class ResponsesTranslator(Translator):
         self._flags: dict[str, bool] = {flag: value for flag, value in flags.items() if value is not None}
         self._suffix = cursor is not None  # a re-attached stream: a pure suffix, no response.created (A.8.4)
         self._reattach_id = reattach_target(request)
+        self._tools = calls.declared_tools(request.json)
         self._started = context.seed is not None
         self._opened = False  # whether an event of a type this family knows has arrived
         self._response_id: str | None = context.seed.response_id if context.seed else None
@@ -237,8 +238,9 @@ class ResponsesTranslator(Translator):
             done = not (item.status == "in_progress" or (seed.status == "truncated" and item.status == "incomplete"))
             state = ItemState(index=index, item_id=item.item_id, type=None, seeded=True, replay=done, open=not done)
             self._by_index[index] = self._by_id[item.item_id] = state
-            if done and item.kind == "tool_call" and item.executor == "client" and item.call_id:
-                self._pending[item.call_id] = None
+            call_id = calls.kept_call_id(item)
+            if done and item.kind == "tool_call" and item.executor == "client" and call_id:
+                self._pending[call_id] = None
             elif done and item.kind == "approval_request":
                 self._pending[item.item_id] = None
                 self._approvals.add(item.item_id)
@@ -261,9 +263,14 @@ class ResponsesTranslator(Translator):
         self._next_index = max(self._next_index, index + 1)
         if item.get("type") == "function_call":
             self._check_call_opening(native, item)
-        state = ItemState(index=index, item_id=item_id, type=string(item.get("type")), added=item)
+        if calls.vendor_tool(item, self._tools):
+            self.flag("LIFECYCLE-116", f"{item.get('type')} {it.tool_name(item)!r} is read as the server's own tool call",
+                      native, actual=item.get("type"))
+        started = it.item_started(item, item_id, self._tools)
+        state = ItemState(index=index, item_id=item_id, type=string(item.get("type")), added=item,
+                          executor=started.executor)
         self._by_index[index] = self._by_id[item_id] = state
-        return [it.item_started(item, item_id)]
+        return [started]
 
     @staticmethod
     def _restart(state: ItemState, item: dict[str, Any]) -> None:
@@ -294,8 +301,9 @@ class ResponsesTranslator(Translator):
         self._done[index] = item
         declared = final.declared(native, state, item, self.flag)
         self._refused = self._refused or bool(declared.refusal)
-        if it.is_client_call(item):
-            self._pending[item["call_id"]] = None
+        call_id = name(item.get("call_id")) or name(state.added.get("call_id"))
+        if state.executor == "client" and call_id is not None:
+            self._pending[call_id] = None
         elif item.get("type") == it.APPROVAL_REQUEST:
             self._pending[state.item_id] = None
             self._approvals.add(state.item_id)
@@ -307,12 +315,13 @@ class ResponsesTranslator(Translator):
         if item_id != state.item_id or (state.type is not None and item.get("type") != state.type):
             self.flag("LIFECYCLE-104", f"output_item.done changes the item at output_index {state.index}", native,
                       expected={"id": state.item_id, "type": state.type}, actual={"id": item_id, "type": item.get("type")})
-        if state.type == "function_call":
-            if item.get("status") not in ("completed", "incomplete"):
-                self.flag("LIFECYCLE-108", f"function_call closes with status {item.get('status')!r}", native)
-            if item.get("call_id") != state.added.get("call_id"):
-                self.flag("LIFECYCLE-108", "function_call changes its call_id at done", native,
-                          expected=state.added.get("call_id"), actual=item.get("call_id"))
+        if state.type == "function_call" and item.get("status") not in ("completed", "incomplete"):
+            self.flag("LIFECYCLE-108", f"function_call closes with status {item.get('status')!r}", native)
+        opened, closed = name(state.added.get("call_id")), name(item.get("call_id"))
+        if opened is not None and closed != opened:
+            kept = closed or opened
+            self.flag("LIFECYCLE-115", f"{state.type} {state.item_id} changes its call_id at done; {kept} is kept",
+                      native, expected=opened, actual=closed)
         for kind in PART_KINDS:
             left_open = sorted(number for number, part in getattr(state, kind.map_name).items() if not part.closed)
             if left_open and not state.seeded:
