@@ -85,7 +85,11 @@ DIALECTS: dict[str, Dialect] = {
         answer_key="tool_call_id",
     ),
     "openai-responses": Dialect(
-        family=Family(reasoning=True, stops=("end_turn", "max_tokens")),
+        family=Family(reasoning=True, stops=("end_turn", "max_tokens"),
+                      call_types=("function_call", "custom_tool_call", "local_shell_call", "shell_call",
+                                  "apply_patch_call", "computer_call", "tool_search_call"),
+                      server_calls=("web_search_call", "file_search_call", "code_interpreter_call",
+                                    "hosted_shell_call")),
         uri="https://api.openai.com/v1/responses",
         prior={"model": "gpt-x", "input": "hi", "stream": True},
         answers=lambda body: body["input"],

@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from harness import pipeline, reducer, sequencer
 from harness.providers.anthropic_messages import resume as anthropic_resume
+from harness.providers.openai_responses import calls as openai_calls
+from harness.providers.openai_responses import items as openai_items
 from harness.providers.openai_responses import resume as openai_resume
 from suites.properties import test_properties as props
 from suites.properties import test_resume as resume_props
@@ -90,6 +92,18 @@ def test_resume_mutations_catch_a_check_that_counts_nothing(monkeypatch: pytest.
                                                             module: Any) -> None:
     monkeypatch.setattr(module, "answer_checks", lambda *_: [])
     assert fails(resume_props.test_each_answer_mutation_is_caught, family=family, mutation="drop an answer")
+
+
+def test_round_trip_catches_server_calls_read_as_pending(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hosted search, interpreter or shell read as the client's makes a turn the server answered wait."""
+    monkeypatch.setattr(openai_items, "executor_of", lambda item, tools=None: openai_calls.executor_of(item) and "client")
+    assert fails(props.test_round_trip_under_any_chunking, family="openai-responses", remember=ignore)
+
+
+def test_resume_mutations_catch_answers_of_any_type(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openai_resume, "_answer_types", lambda *_: [])
+    assert fails(resume_props.test_each_protocol_mutation_is_caught, family="openai-responses",
+                 mutation="another call type's output")
 
 
 def test_truncation_property_catches_a_reducer_that_never_notices(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, MutableSequence
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -98,9 +99,22 @@ def _altered_signature(family: str, body: Body, data: st.DataObject) -> None:
     blocks[anywhere(data, len(blocks), "thinking block")]["signature"] += "x"
 
 
+TEXT_OUTPUTS = ("function_call_output", "custom_tool_call_output", "local_shell_call_output")
+
+
+def _other_output_type(family: str, body: Body, data: st.DataObject) -> None:
+    """An answer under its call's id written as another call type's output: one of the text outputs, so its
+    shape is right for the type it claims and only the type is wrong."""
+    answers = answers_of(family, body)
+    index = anywhere(data, len(answers), "answer")
+    kind = data.draw(st.sampled_from([kind for kind in TEXT_OUTPUTS if kind != answers[index]["type"]]), label="as")
+    answers[index] = {"type": kind, "call_id": answers[index]["call_id"], "output": "x"}
+
+
 FAMILY_MUTATIONS: dict[str, dict[str, tuple[Mutation, set[str]]]] = {
     "openai-responses": {"wrong handle": (_wrong_handle, {"RESUME-002"}),
-                         "missing handle": (_no_handle, {"RESUME-002"})},
+                         "missing handle": (_no_handle, {"RESUME-002"}),
+                         "another call type's output": (_other_output_type, {"RESUME-108"})},
     "anthropic-messages": {"text or image before a result": (_stray_before_a_result, {"RESUME-201"}),
                            "altered signature": (_altered_signature, {"RESUME-203"})},
 }
@@ -108,7 +122,9 @@ FAMILY_MUTATIONS: dict[str, dict[str, tuple[Mutation, set[str]]]] = {
 
 def interrupted(family: str, data: st.DataObject, reasoning: bool = False) -> Turn:
     """A turn the harness folded from the family's own stream, with at least one pending call."""
-    turn = data.draw(turns(FAMILY, min_calls=1, reasoning=True if reasoning else None), label="turn")
+    shape = DIALECTS[family].family
+    calls = replace(FAMILY, call_types=shape.call_types, server_calls=shape.server_calls)
+    turn = data.draw(turns(calls, min_calls=1, reasoning=True if reasoning else None), label="turn")
     provider = registry.get(family)
     report = run_body(family, provider.to_wire(provider.encode(turn)))
     assert report.turn is not None and report.turn.interrupt is not None

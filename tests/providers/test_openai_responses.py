@@ -749,3 +749,264 @@ def test_reattached_background_stream_folds_the_whole_text() -> None:
     assert second.resumed_after == 7
     assert second.turn is not None and second.turn.status == "completed"
     assert second.turn.text == "Background jobs keep running after a drop."
+
+
+# -- output items other than function_call: who runs them, what they carry, what answers them ----------------
+
+MESSAGE = {"id": "msg_x", "type": "message", "status": "completed", "role": "assistant",
+           "content": [{"type": "output_text", "text": "Done.", "annotations": [], "logprobs": []}]}
+
+
+def items_stream(*items: Event, response_id: str = "resp_1") -> list[Event]:
+    """Each item opened in_progress and closed as given (added carries the done item's members too)."""
+    events: list[Event] = [lifecycle("response.created")]
+    for index, item in enumerate(items):
+        opened = {**item, "status": "in_progress"} if "status" in item else item
+        events += [{"type": "response.output_item.added", "output_index": index, "item": opened},
+                   {"type": "response.output_item.done", "output_index": index, "item": item}]
+    events.append(lifecycle("response.completed", status="completed", output=list(items), usage=USAGE))
+    for event in events:
+        event.get("response", {})["id"] = response_id
+    return numbered(events)
+
+
+SHELL_ACTION = {"commands": ["ls -1"], "timeout_ms": 1000, "max_output_length": 512}
+SERVER_ITEMS = {
+    "web_search_call": {"id": "ws_1", "type": "web_search_call", "status": "completed",
+                        "action": {"type": "search", "query": "tides"}},
+    "file_search_call": {"id": "fs_1", "type": "file_search_call", "status": "completed", "queries": ["q"],
+                         "results": None},
+    "code_interpreter_call": {"id": "ci_1", "type": "code_interpreter_call", "status": "completed", "code": "1+1",
+                              "container_id": "cntr_1", "outputs": None},
+    "image_generation_call": {"id": "ig_1", "type": "image_generation_call", "status": "completed", "result": "iVBO"},
+    "mcp_call": {"id": "mcp_1", "type": "mcp_call", "status": "completed", "server_label": "s", "name": "f",
+                 "arguments": "{}", "output": "ok"},
+    "hosted shell_call": {"id": "sh_1", "type": "shell_call", "status": "completed", "call_id": "call_sh",
+                          "action": SHELL_ACTION, "environment": {"type": "container_reference", "container_id": "c1"}},
+    "server tool_search_call": {"id": "tsc_1", "type": "tool_search_call", "status": "completed", "call_id": None,
+                                "arguments": {"paths": ["get_weather"]}, "execution": "server"},
+    "vendor x_search_call": {"id": "xs_1", "type": "x_search_call", "status": "completed", "call_id": "xs_call_1",
+                             "name": "x_semantic_search", "arguments": "{}"},
+}
+
+
+@pytest.mark.parametrize("kind", SERVER_ITEMS)
+def test_a_turn_the_server_answered_is_completed_not_interrupted(kind: str) -> None:
+    report = run(items_stream(SERVER_ITEMS[kind], MESSAGE))
+    assert checks(report) == set()
+    turn = report.turn
+    assert turn is not None and (turn.status, turn.stop, turn.interrupt) == ("completed", "end_turn", None)
+    assert (turn.items[0].kind, turn.items[0].executor) == ("tool_call", "server") and turn.client_calls == []
+
+
+def test_mcp_list_tools_and_server_outputs_are_no_calls() -> None:
+    listing = {"id": "mcpl_1", "type": "mcp_list_tools", "server_label": "s", "tools": []}
+    shell_output = {"id": "sho_1", "type": "shell_call_output", "status": "completed", "call_id": "call_sh",
+                    "output": [{"stdout": "a\n", "stderr": "", "outcome": {"type": "exit", "exit_code": 0}}]}
+    report = run(items_stream(listing, SERVER_ITEMS["hosted shell_call"], shell_output, MESSAGE))
+    turn = report.turn
+    assert checks(report) == set() and turn is not None and turn.status == "completed"
+    assert [item.kind for item in turn.items] == ["other", "tool_call", "other", "message"]
+    assert [(result.call_id, result.executor) for result in turn.tool_results] == [("call_sh", "server")]
+
+
+def test_a_shell_call_runs_where_its_environment_or_the_request_says() -> None:
+    local = {**SERVER_ITEMS["hosted shell_call"], "environment": {"type": "local"}}
+    bare = {key: value for key, value in local.items() if key != "environment"}
+    hosted_tool = {"model": "gpt-x", "tools": [{"type": "shell", "environment": {"type": "container_auto"}}]}
+    assert folded(items_stream(local, MESSAGE), hosted_tool).items[0].executor == "client"  # the item says local
+    assert folded(items_stream(bare, MESSAGE)).items[0].executor == "client"
+    assert folded(items_stream(bare, MESSAGE), hosted_tool).items[0].executor == "server"
+
+
+def test_an_undeclared_custom_tool_is_the_vendors_own() -> None:
+    call = {"id": "ctc_1", "type": "custom_tool_call", "call_id": "xs_call_1", "name": "x_keyword_search",
+            "input": "{}"}
+    declared = {"model": "gpt-x", "tools": [{"type": "custom", "name": "run_sql"}]}
+    report = run(items_stream(call, MESSAGE), declared)
+    assert checks(report, Severity.info) == {"LIFECYCLE-116"}
+    assert report.turn is not None and report.turn.status == "completed" and report.turn.items[0].executor == "server"
+    for request in ({"model": "gpt-x", "tools": [{"type": "custom", "name": "x_keyword_search"}]},
+                    {"model": "gpt-x", "tools": [{"type": "tool_search"}]}, None):  # declared, or cannot be known
+        turn = folded(items_stream(call), request)
+        assert turn.items[0].executor == "client" and turn.interrupt is not None
+
+
+CLIENT_ITEMS = {
+    "local_shell_call": ({"id": "lsh_1", "type": "local_shell_call", "status": "completed", "call_id": "call_c",
+                          "action": {"type": "exec", "command": ["ls"], "env": {}}},
+                         "local_shell", "local_shell_call_output"),
+    "shell_call": ({"id": "sh_1", "type": "shell_call", "status": "completed", "call_id": "call_c",
+                    "action": SHELL_ACTION, "environment": {"type": "local"}}, "shell", "shell_call_output"),
+    "apply_patch_call": ({"id": "apc_1", "type": "apply_patch_call", "status": "completed", "call_id": "call_c",
+                          "operation": {"type": "update_file", "path": "a.py", "diff": "@@\n-a\n+b\n"}},
+                         "apply_patch", "apply_patch_call_output"),
+    "computer_call": ({"id": "cu_1", "type": "computer_call", "status": "completed", "call_id": "call_c",
+                       "action": {"type": "click", "button": "left", "x": 1, "y": 2}, "pending_safety_checks": []},
+                      "computer", "computer_call_output"),
+    "tool_search_call": ({"id": "tsc_1", "type": "tool_search_call", "status": "completed", "call_id": "call_c",
+                          "arguments": {"queries": ["fx"]}, "execution": "client"}, "tool_search", "tool_search_output"),
+}
+CONTENT_MEMBERS = {"local_shell_call": ("action",), "shell_call": ("action", "environment"),
+                   "apply_patch_call": ("operation",), "computer_call": ("action", "pending_safety_checks"),
+                   "tool_search_call": ("arguments", "execution")}
+
+
+@pytest.mark.parametrize("kind", CLIENT_ITEMS)
+def test_a_client_call_folds_its_content_and_waits_for_its_own_output(kind: str) -> None:
+    item, tool, answer = CLIENT_ITEMS[kind]
+    turn = folded(items_stream(item))
+    call = turn.items[0]
+    assert (turn.status, call.executor, call.name, call.call_id, call.native) == (
+        "interrupted", "client", tool, "call_c", {"type": kind})
+    assert call.arguments == {member: item[member] for member in CONTENT_MEMBERS[kind]}
+    assert turn.interrupt is not None and turn.interrupt.pending == ["call_c"]
+    body = built(turn, {"call_c": "result"})
+    assert [entry["type"] for entry in body["input"]] == [answer]
+    assert resume_checks(turn, body) == set()
+    body["input"][0]["type"] = "custom_tool_call_output" if kind != "custom_tool_call" else "function_call_output"
+    assert "RESUME-108" in resume_checks(turn, body)
+
+
+BAD_OUTPUTS = {
+    "local_shell_call": {"output": ["not", "a", "string"]},
+    "shell_call": {"output": [{"stdout": "x", "stderr": "", "outcome": {"type": "exit"}}]},
+    "apply_patch_call": {"status": "done"},
+    "computer_call": {"output": {"type": "computer_screenshot"}},
+    "tool_search_call": {"tools": "get_weather"},
+}
+
+
+@pytest.mark.parametrize("kind", BAD_OUTPUTS)
+def test_an_output_of_the_wrong_shape_is_named(kind: str) -> None:
+    turn = folded(items_stream(CLIENT_ITEMS[kind][0]))
+    body = built(turn, {"call_c": "result"})
+    body["input"][0].update(BAD_OUTPUTS[kind])
+    assert resume_checks(turn, body) == {"RESUME-107"}
+
+
+def test_local_shell_output_may_name_its_call_by_id() -> None:
+    """LocalShellCallOutput (response_input_item.py) documents ``id`` as the call's id; call_id is what clients send."""
+    turn = folded(items_stream(CLIENT_ITEMS["local_shell_call"][0]))
+    answer = {"type": "local_shell_call_output", "id": "call_c", "output": '{"stdout":"a"}'}
+    assert resume_checks(turn, {"previous_response_id": "resp_1", "input": [answer]}) == set()
+    other = {**answer, "id": "call_x"}  # a call_ id is the call's here, not an item id (no RESUME-104)
+    assert resume_checks(turn, {"previous_response_id": "resp_1", "input": [other]}) == {"RESUME-003", "RESUME-005"}
+
+
+def test_server_calls_need_no_answer_and_take_none() -> None:
+    call = {**FC_DONE, "call_id": "call_9"}
+    turn = folded(items_stream(SERVER_ITEMS["hosted shell_call"], call))
+    assert turn.interrupt is not None and turn.interrupt.pending == ["call_9"]
+    body = built(turn, {"call_9": "4"})
+    assert resume_checks(turn, body) == set()
+    body["input"].append({"type": "shell_call_output", "call_id": "call_sh",
+                          "output": [{"stdout": "", "stderr": "", "outcome": {"type": "timeout"}}]})
+    assert resume_checks(turn, body) == {"RESUME-005"}
+
+
+@pytest.mark.parametrize("kind", CLIENT_ITEMS)
+def test_a_stateless_resend_echoes_each_call_as_what_it_was(kind: str) -> None:
+    events = items_stream(CLIENT_ITEMS[kind][0], response_id="resp_sl")
+    for event in events:
+        event.get("response", {})["store"] = False
+    turn = folded(events, PRIOR)
+    body = built(turn, {"call_c": "result"}, PRIOR)
+    echo = body["input"][1]
+    assert (echo["type"], echo["call_id"]) == (kind, "call_c")
+    assert resume_checks(turn, body) == set()
+    member = CONTENT_MEMBERS[kind][0]
+    echo[member] = {"changed": True}
+    assert resume_checks(turn, body) == {"RESUME-009"}
+
+
+CALL_IDS = st.sampled_from(["call_a", "call_b", "call_ZZ9"])
+
+
+@given(kind=st.sampled_from([*CLIENT_ITEMS, "function_call", "custom_tool_call"]), opened=CALL_IDS, closed=CALL_IDS)
+def test_a_call_id_that_changes_at_done_is_named_and_the_done_one_kept(kind: str, opened: str, closed: str) -> None:
+    item = (CLIENT_ITEMS[kind][0] if kind in CLIENT_ITEMS else
+            FC_DONE if kind == "function_call" else
+            {"id": "ctc_1", "type": "custom_tool_call", "call_id": "x", "name": "sql", "input": "SELECT 1"})
+    events = items_stream({**item, "call_id": closed})
+    find(events, "response.output_item.added")["item"]["call_id"] = opened
+    if kind == "function_call":
+        find(events, "response.output_item.added")["item"]["arguments"] = ""
+    report = run(events)
+    assert checks(report) == ({"LIFECYCLE-115"} if opened != closed else set())
+    turn = report.turn
+    assert turn is not None and turn.interrupt is not None and turn.interrupt.pending == [closed]
+    body = built(turn, {closed: "ok"})
+    assert [answer["call_id"] for answer in body["input"]] == [closed]
+    assert resume_checks(turn, body) == set()
+    if opened != closed:  # the id the call opened with answers nothing
+        stale = {"previous_response_id": "resp_1", "input": [{**body["input"][0], "call_id": opened}]}
+        assert resume_checks(turn, stale) == {"RESUME-003", "RESUME-005"}
+
+
+@given(data=st.data())
+def test_any_mix_of_server_and_client_calls_waits_for_the_client_calls_only(data: st.DataObject) -> None:
+    clients = data.draw(st.lists(st.sampled_from(list(CLIENT_ITEMS)), max_size=3), label="client calls")
+    servers = data.draw(st.lists(st.sampled_from(list(SERVER_ITEMS)), max_size=3), label="server calls")
+    items = [{**SERVER_ITEMS[kind], "id": f"srv_{n}"} for n, kind in enumerate(servers)]
+    items += [{**CLIENT_ITEMS[kind][0], "id": f"cli_{n}", "call_id": f"call_{n}"} for n, kind in enumerate(clients)]
+    items = data.draw(st.permutations(items), label="order")
+    report = run(items_stream(*items, MESSAGE))
+    assert checks(report) == set()
+    turn = report.turn
+    assert turn is not None
+    pending = [item["call_id"] for item in items if item["id"].startswith("cli_")]
+    assert (turn.interrupt.pending if turn.interrupt else []) == pending
+    assert turn.status == ("interrupted" if pending else "completed")
+    assert resume_checks(turn, built(turn, {call_id: "ok" for call_id in pending})) == set()
+
+
+# -- the public recordings (../shared/corpus; skipped when absent) ----------------------------------------------
+
+
+def corpus_file(name: str) -> Path:
+    from suites import corpus
+
+    path = corpus.CORPUS / "openai-responses" / name
+    if not path.is_file():
+        pytest.skip(f"no corpus recording {path}")
+    return path
+
+
+@pytest.mark.parametrize("name", ["pai_web_search_tool_stream.yaml", "pai_reasoning_summary_code_interpreter.yaml",
+                                  "pai_mcp_server_tool_stream.yaml"])
+def test_corpus_hosted_tools_complete_the_turn(name: str) -> None:
+    turn = check_path(corpus_file(name)).exchanges[0].turn
+    assert turn is not None and turn.status == "completed" and turn.interrupt is None
+    assert {item.executor for item in turn.items if item.kind == "tool_call"} == {"server"}
+
+
+@pytest.mark.parametrize("name", ["pai_native_tool_search_fn_call_resume.yaml", "vercel_tool_search_fn_call.chunks.txt"])
+def test_corpus_server_tool_search_is_not_pending(name: str) -> None:
+    turn = check_path(corpus_file(name), provider=PROVIDER if name.endswith(".txt") else None).exchanges[0].turn
+    assert turn is not None and turn.interrupt is not None
+    search = next(item for item in turn.items if item.name == "tool_search")
+    assert search.executor == "server" and search.arguments["execution"] == "server"
+    assert [item.native.get("type", "function_call") for item in turn.items
+            if item.call_id in turn.interrupt.pending] == ["function_call"]
+
+
+def test_corpus_client_tool_search_is_answered_by_tool_search_output() -> None:
+    report = check_path(corpus_file("pai_client_tool_search_3turn_resume.yaml"))
+    first, second, _ = report.exchanges
+    assert first.turn is not None and first.turn.interrupt is not None
+    search = first.turn.items[0]
+    assert (search.name, search.executor, search.native) == ("tool_search", "client", {"type": "tool_search_call"})
+    assert first.turn.interrupt.pending == [search.call_id] and "queries" in search.arguments["arguments"]
+    assert not [f for f in report.findings if f.check.startswith("RESUME-")]
+    assert second.turn is not None and second.turn.client_calls[0].name == "get_exchange_rate"
+
+
+def test_corpus_custom_tool_call_waits_for_custom_tool_call_output() -> None:
+    turn = check_path(corpus_file("vercel_custom_tool_input_delta.chunks.txt"), provider=PROVIDER).exchanges[0].turn
+    assert turn is not None and turn.interrupt is not None
+    call = turn.items[0]
+    assert (call.executor, call.native, call.text[0]) == ("client", {"type": "custom_tool_call"},
+                                                          "SELECT * FROM users WHERE age > 25")
+    body = built(turn, {call.call_id: "3 rows"})
+    assert body["input"][0]["type"] == "custom_tool_call_output" and resume_checks(turn, body) == set()
