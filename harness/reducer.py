@@ -286,9 +286,10 @@ class Reducer:
         item.declared = declared
         if declared.status in ("incomplete", "in_progress"):
             item.status = "incomplete"
-        for field in ("name", "call_id"):
-            if getattr(item, field) is None and getattr(declared, field) is not None:
-                setattr(item, field, getattr(declared, field))
+        if item.name is None and declared.name is not None:
+            item.name = declared.name
+        if declared.call_id is not None:  # the final id is the one the answer names (a family flags a change)
+            item.call_id = declared.call_id
         if declared.native:
             item.native.update(declared.native)
             item.declared = declared.model_copy(update={"native": None})  # kept once, on the item

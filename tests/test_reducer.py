@@ -121,6 +121,15 @@ def test_declared_name_and_call_id_fill_gaps():
     assert (turn.items[0].name, turn.items[0].call_id) == ("f", "c9")
 
 
+def test_a_declared_call_id_replaces_the_started_one_and_a_name_only_fills_a_gap():
+    # the final id is the one the next request answers (a family flags the change: LIFECYCLE-115)
+    events = [START, ev.ItemStarted(item_id="fc", kind="tool_call", name="f", call_id="c1"),
+              ev.ToolCallDelta(item_id="fc", text="{}"),
+              ev.ItemCompleted(item_id="fc", declared=ev.Declared(name="g", call_id="c2")), END]
+    turn, _ = run(events)
+    assert (turn.items[0].name, turn.items[0].call_id) == ("f", "c2")
+
+
 def test_fold_equals_reducer_and_drops_findings():
     events = [START, *message("m", "a", "b"), END]
     assert fold(events) == run(events)[0]

@@ -17,6 +17,7 @@ import pytest
 
 from harness.findings import Severity
 from harness.pipeline import ExchangeReport
+from harness.providers.openai_responses.calls import call_type
 from harness.state import Turn
 from suites import corpus, oracles
 
@@ -89,9 +90,9 @@ def _harness_view(turn: Turn) -> dict[str, Any]:
     return {
         "status": "completed" if turn.status == "interrupted" else turn.status,
         "text": turn.text,
-        "calls": [(item.name, item.call_id, item.arguments) for item in calls if item.arguments_text is not None],
+        "calls": [(item.name, item.call_id, item.arguments) for item in calls if call_type(item) == "function_call"],
         "custom": [(item.name, item.call_id, item.text[0]) for item in calls
-                   if item.arguments_text is None and 0 in item.text],
+                   if call_type(item) == "custom_tool_call" and 0 in item.text],
     }
 
 

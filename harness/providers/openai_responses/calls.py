@@ -137,13 +137,6 @@ def result_of(entry: dict[str, Any]) -> Any:
     return entry.get("tools") if entry.get("type") == "tool_search_output" else entry.get("output")
 
 
-def kept_call_id(item: Item) -> str | None:
-    """The call id a folded call is answered under: the one its done item declared (LIFECYCLE-115 keeps the
-    done id when the two differ), else the one it opened with."""
-    declared = item.declared.call_id if item.declared is not None else None
-    return declared or item.call_id
-
-
 def call_type(item: Item) -> str:
     """The native type of a folded call: kept in ``Item.native``; a function call when none was kept."""
     kind = item.native.get("type")

@@ -154,7 +154,7 @@ def _stateless(turn: Turn, inputs: list[Any], exchange: int) -> list[Finding]:
 def _unanchored(turn: Turn, answers: list[Answer], echoes: dict[str, int], exchange: int) -> list[Finding]:
     """An output with neither previous_response_id nor its function_call in the input answers nothing
     the API can see (400 "No tool call found for function call output")."""
-    echoed = {calls.kept_call_id(item) for item in turn.items if item.item_id in echoes}
+    echoed = {item.call_id for item in turn.items if item.item_id in echoes}
     produced = _produced_calls(turn)
     return [
         finding("RESUME-002", f"output for {answer.call_id} needs previous_response_id or the echoed call",
@@ -174,7 +174,7 @@ def _echo_positions(turn: Turn, inputs: list[Any]) -> dict[str, int]:
                 by_call.setdefault(string(entry.get("call_id")), index)
     positions = {}
     for item in turn.items:
-        call_id = calls.kept_call_id(item)
+        call_id = item.call_id
         position = by_id.get(item.item_id, by_call.get(call_id) if call_id else None)
         if position is not None:
             positions[item.item_id] = position
@@ -226,7 +226,7 @@ def _echo_fields(item: Item, echo: dict[str, Any], store: bool | None) -> list[t
         return [("encrypted_content", produced, echo.get("encrypted_content"))]
     if not item.is_client_call or kind != calls.call_type(item):
         return []  # a server call is history the server ran: its echo is not the client's to answer
-    call_id = ("call_id", calls.kept_call_id(item), echo.get("call_id"))
+    call_id = ("call_id", item.call_id, echo.get("call_id"))
     if kind == calls.FUNCTION_CALL:
         return [call_id, ("name", item.name, echo.get("name")),
                 ("arguments", _json_or_text(item.arguments_text), _json_or_text(echo.get("arguments")))]
@@ -335,7 +335,7 @@ _OUTPUT_SHAPES: dict[str, tuple[str, Callable[[dict[str, Any]], bool]]] = {
 def _answer_types(turn: Turn, inputs: list[Any], where: Location) -> list[Finding]:
     """An answer to a call of this turn is the call's own output type (a function_call_output does not answer
     an apply_patch_call): each answer type belongs to one call type (response_input_item.py)."""
-    produced = {calls.kept_call_id(item): item for item in turn.client_calls}
+    produced = {item.call_id: item for item in turn.client_calls}
     found = []
     for index, entry in enumerate(inputs):
         if not isinstance(entry, dict) or name(entry.get("type")) not in calls.ANSWER_TYPES:
@@ -352,7 +352,7 @@ def _answer_types(turn: Turn, inputs: list[Any], where: Location) -> list[Findin
 
 
 def _produced_calls(turn: Turn) -> set[str]:
-    return {call_id for call_id in map(calls.kept_call_id, turn.client_calls) if call_id}
+    return {call_id for call_id in (item.call_id for item in turn.client_calls) if call_id}
 
 
 def _is_answer(entry: dict[str, Any]) -> bool:
@@ -396,7 +396,7 @@ def build(turn: Turn, answers: dict[str, Any], prior: Request | None) -> dict[st
 def _answer_item(turn: Turn, key: str, value: Any) -> dict[str, Any]:
     """The input item answering pending ``key`` with ``value``: an approval decision, or the call type's own
     output (a value that already has the output's shape is sent as it is)."""
-    item = next((item for item in turn.items if key in (item.item_id, calls.kept_call_id(item))), None)
+    item = next((item for item in turn.items if key in (item.item_id, item.call_id)), None)
     if item is not None and item.kind == "approval_request":
         decision = value if isinstance(value, dict) else {"approve": bool(value)}
         return {"type": it.APPROVAL_RESPONSE, "approval_request_id": key, **decision}
@@ -451,7 +451,7 @@ def _echo(item: Item) -> list[dict[str, Any]]:
     if not item.is_client_call:
         return []
     kind = calls.call_type(item)
-    call = {"type": kind, "id": item.item_id, "call_id": calls.kept_call_id(item)}
+    call = {"type": kind, "id": item.item_id, "call_id": item.call_id}
     if kind == calls.FUNCTION_CALL:
         return [{**call, "name": item.name, "arguments": item.arguments_text or ""}]
     if kind == "custom_tool_call":

@@ -238,9 +238,8 @@ class ResponsesTranslator(Translator):
             done = not (item.status == "in_progress" or (seed.status == "truncated" and item.status == "incomplete"))
             state = ItemState(index=index, item_id=item.item_id, type=None, seeded=True, replay=done, open=not done)
             self._by_index[index] = self._by_id[item.item_id] = state
-            call_id = calls.kept_call_id(item)
-            if done and item.kind == "tool_call" and item.executor == "client" and call_id:
-                self._pending[call_id] = None
+            if done and item.kind == "tool_call" and item.executor == "client" and item.call_id:
+                self._pending[item.call_id] = None
             elif done and item.kind == "approval_request":
                 self._pending[item.item_id] = None
                 self._approvals.add(item.item_id)
