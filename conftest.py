@@ -17,3 +17,13 @@ settings.register_profile("thorough", max_examples=5000, deadline=None, suppress
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 pytest_plugins = ["pytester"]  # tests/test_pytest_plugin.py runs pytest on cassettes in a sandbox
+
+
+def pytest_configure(config: object) -> None:
+    """Without the shared corpus (a clone on its own), the committed snapshots of its recordings are not
+    compared: unused then means absent, not stale, so syrupy warns instead of failing the run. With the
+    corpus there, an unused snapshot still fails it."""
+    from suites.corpus import CORPUS
+
+    if not CORPUS.is_dir():
+        config.option.warn_unused_snapshots = True  # type: ignore[attr-defined]  # syrupy's --snapshot-warn-unused
