@@ -20,9 +20,6 @@ class AgentSession(Dialect):
     key_env = ("AGENT_SESSION_API_KEY",)
     base_hint = "https://agents.example.com"
 
-    def auth(self, key: str) -> dict[str, str]:
-        return {"authorization": f"Bearer {key}"}
-
     def headers(self) -> dict[str, str]:
         return {"accept": "text/event-stream"}
 

@@ -69,9 +69,9 @@ class Dialect(ABC):
     key_env: ClassVar[tuple[str, ...]]  # where the API key is read from, first set wins
     base_hint: ClassVar[str]  # the public base URL, for --help and --list
 
-    @abstractmethod
     def auth(self, key: str) -> dict[str, str]:
-        """The headers that carry the key."""
+        """The headers that carry the key: a bearer token, unless the family names its own header."""
+        return {"authorization": f"Bearer {key}"}
 
     @property
     def credentials(self) -> str:

@@ -19,9 +19,6 @@ class Chat(Dialect):
     key_env = ("CO_API_KEY", "COHERE_API_KEY")
     base_hint = "https://api.cohere.com"
 
-    def auth(self, key: str) -> dict[str, str]:
-        return {"authorization": f"Bearer {key}"}
-
     def headers(self) -> dict[str, str]:
         return {"accept": "text/event-stream"}
 

@@ -22,9 +22,6 @@ class Agents(Dialect):
     key_env = ("LLAMA_STACK_API_KEY",)
     base_hint = "http://localhost:8321"
 
-    def auth(self, key: str) -> dict[str, str]:
-        return {"authorization": f"Bearer {key}"}
-
     def start(self, session: Session, ask: Ask) -> tuple[str, str, dict[str, Any]]:
         config: dict[str, Any] = {"model": session.model, "instructions": "You are a helpful assistant.",
                                   "client_tools": [_tool_def(tool) for tool in ask.tools]}

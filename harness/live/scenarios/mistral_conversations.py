@@ -19,9 +19,6 @@ class Conversations(Dialect):
     key_env = ("MISTRAL_API_KEY",)
     base_hint = "https://api.mistral.ai"
 
-    def auth(self, key: str) -> dict[str, str]:
-        return {"authorization": f"Bearer {key}"}
-
     def headers(self) -> dict[str, str]:
         return {"accept": "text/event-stream"}
 

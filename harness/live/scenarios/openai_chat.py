@@ -19,9 +19,6 @@ class Chat(Dialect):
     key_env = ("OPENAI_API_KEY",)
     base_hint = "https://api.openai.com/v1"
 
-    def auth(self, key: str) -> dict[str, str]:
-        return {"authorization": f"Bearer {key}"}
-
     def start(self, session: Session, ask: Ask) -> tuple[str, str, dict[str, Any]]:
         return "POST", "/chat/completions", {**request(ask, session.model), **ask.extra}
 

@@ -18,9 +18,6 @@ class Responses(Dialect):
     key_env = ("OPENAI_API_KEY",)
     base_hint = "https://api.openai.com/v1"
 
-    def auth(self, key: str) -> dict[str, str]:
-        return {"authorization": f"Bearer {key}"}
-
     def start(self, session: Session, ask: Ask) -> tuple[str, str, dict[str, Any]]:
         body: dict[str, Any] = {"model": session.model, "input": ask.prompt, "stream": True}
         if ask.tools:
