@@ -61,11 +61,12 @@ class BedrockAgents(EventStreamProvider):
         return native
 
     def translator(self, context: StreamContext) -> Translator:
-        from harness.providers.bedrock_agents.sessions import SessionTranslator
+        if call_of(context.exchange.request).manages_session:
+            from harness.providers.bedrock_agents.sessions import SessionTranslator
+
+            return SessionTranslator(context)
         from harness.providers.bedrock_agents.translator import AgentTranslator
 
-        if call_of(context.exchange.request).manages_session:
-            return SessionTranslator(context)
         return AgentTranslator(context)
 
     def encode(self, turn: Turn, fragments: Fragmenter | None = None) -> list[dict[str, Any]]:
