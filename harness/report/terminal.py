@@ -23,7 +23,6 @@ from harness.report.safe import printable
 _STYLE = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "dim"}
 _STATUS = {"pass": Text("pass", style="green"), "fail": Text("FAIL", style="bold red"),
            "crash": Text("CRASH", style="bold magenta")}
-_SEVERITY_RANK = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 BUG_REPORT = "this is a bug in the harness, not a finding: please report it with the file attached"
 SMALL_RUN = 25  # cassettes a run lists in full
 BIG_RUN_FINDINGS = 10  # findings a cassette prints in a bigger run, unless --max-findings says otherwise
@@ -56,17 +55,15 @@ def _table(reports: list[CassetteReport], *, fold: bool) -> Table:
     for column, justify in (("provider", "left"), ("turns", "right"), ("status", "left"),
                             ("errors", "right"), ("warnings", "right"), ("expected", "right")):
         table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    quiet = [r for r in reports if fold and r.verdict == "pass" and not r.count(Severity.warning)]
-    folded = {id(report) for report in quiet}
+    by_provider: dict[str, list[CassetteReport]] = {}  # the folded passes
     for report in reports:
-        if id(report) not in folded:
-            table.add_row(Text(printable(_relative(report.path, root))), Text(printable(report.provider or "?")),
-                          str(len(report.turns)), _STATUS[report.verdict], str(report.count(Severity.error)),
-                          str(report.count(Severity.warning)), str(report.expected_count))
-    by_provider: dict[str, list[CassetteReport]] = {}
-    for report in quiet:
-        by_provider.setdefault(report.provider or "?", []).append(report)
-    if quiet:
+        if fold and report.verdict == "pass" and not report.count(Severity.warning):
+            by_provider.setdefault(report.provider or "?", []).append(report)
+            continue
+        table.add_row(Text(printable(_relative(report.path, root))), Text(printable(report.provider or "?")),
+                      str(len(report.turns)), _STATUS[report.verdict], str(report.count(Severity.error)),
+                      str(report.count(Severity.warning)), str(report.expected_count))
+    if by_provider:
         table.caption = "passes with no warning are folded by provider; -v lists every cassette"
     for provider, group in sorted(by_provider.items()):
         table.add_row(Text(f"{len(group)} passed, no warning", style="dim"),
@@ -103,7 +100,7 @@ def _most_severe(findings: list[Finding], limit: int) -> list[Finding]:
     """The ``limit`` most severe findings (0: all), in the order the report has them."""
     if not limit or len(findings) <= limit:
         return findings
-    chosen = sorted(range(len(findings)), key=lambda i: (_SEVERITY_RANK[findings[i].severity], i))[:limit]
+    chosen = sorted(range(len(findings)), key=lambda i: (-findings[i].severity.rank, i))[:limit]
     return [findings[i] for i in sorted(chosen)]
 
 
