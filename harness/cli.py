@@ -20,6 +20,7 @@ from rich.console import Console
 from harness.live.commands import probe, record, serve
 from harness.report.markdown import LIMIT as MARKDOWN_LIMIT
 from harness.report.markdown import MIN_LIMIT as MARKDOWN_MIN_LIMIT
+from harness.report.safe import printable
 from harness.report.terminal import BIG_RUN_FINDINGS, SMALL_RUN
 
 if TYPE_CHECKING:
@@ -255,8 +256,8 @@ def _judged(reports: Iterator[CassetteReport], settings: Settings, baseline: Bas
     for report in reports:
         if report.not_a_cassette:
             if Path(report.path) in named:
-                click.echo(f"harness: {report.path} is not a cassette in any supported format: {report.unreadable}",
-                           err=True)
+                click.echo(printable(f"harness: {report.path} is not a cassette in any supported format: "
+                                     f"{report.unreadable}"), err=True)
                 sys.exit(2)
             skipped.append(Skipped(report.path, report.unreadable or ""))
             continue
@@ -269,8 +270,8 @@ def _refuse_no_cassette(checked: int, skipped: list[Skipped]) -> None:
     folder with no cassette files is."""
     if not checked and skipped:
         first = skipped[0]
-        raise click.UsageError(f"none of the {len(skipped)} file(s) under the given paths is a cassette in any "
-                               f"supported format ({first.path}: {first.reason})")
+        raise click.UsageError(printable(f"none of the {len(skipped)} file(s) under the given paths is a cassette "
+                                         f"in any supported format ({first.path}: {first.reason})"))
 
 
 def _baseline(path: Path) -> Baseline:

@@ -196,6 +196,14 @@ def test_a_named_file_no_reader_understands_is_a_usage_problem(runner, tmp_path)
     assert "is not a cassette in any supported format" in result.output
 
 
+
+def test_the_usage_lines_about_files_that_are_no_cassette_escape_their_names(runner, tmp_path):
+    path = tmp_path / "x\x1b[31m.yaml"  # a terminal escape in the file name
+    path.write_text("shopping:\n  - milk\n")
+    for args in (["check", str(path)], ["check", str(tmp_path)]):  # named; the only file of a walk
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2 and "\x1b" not in result.output and "x\\x1b[31m.yaml" in result.output
+
 # -- a folder walk: files that are no cassette are skipped, listed and counted, never failed -----------------
 
 NOT_CASSETTES = {"notes.yaml": "shopping:\n  - milk\n", "ci/workflow.yml": "name: CI\non: [push]\n",
